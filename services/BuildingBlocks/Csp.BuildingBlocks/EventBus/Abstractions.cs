@@ -1,0 +1,28 @@
+namespace Csp.BuildingBlocks.EventBus;
+
+/// <summary>Handles one integration event type. The same handler runs whichever transport delivered the event.
+/// Throwing means "not handled": the transport redelivers and, after the configured number of failures, dead-letters.</summary>
+public interface IIntegrationEventHandler<TEvent>
+{
+    Task HandleAsync(TEvent @event, CloudEventEnvelope envelope, CancellationToken cancellationToken);
+}
+
+/// <summary>Sends an envelope to the pub/sub transport chosen by configuration (Redis Streams locally, Dapr in the cluster).
+/// Services do not call this directly: they write events to the outbox, and the outbox dispatcher calls it.</summary>
+public interface IEventTransport
+{
+    Task PublishAsync(CloudEventEnvelope envelope, CancellationToken cancellationToken);
+}
+
+/// <summary>One subscription: a topic and the handler for the event type carried on it.</summary>
+public sealed record EventSubscription(string Topic, Type EventType, Type HandlerType);
+
+/// <summary>Runs the handler for a delivered envelope: idempotency by event id, correlation scope, metrics.
+/// Returns normally when the event is handled (or was already handled); throws when the handler failed.</summary>
+public interface IIntegrationEventDispatcher
+{
+    IReadOnlyCollection<EventSubscription> Subscriptions { get; }
+    Task<DispatchOutcome> DispatchAsync(CloudEventEnvelope envelope, CancellationToken cancellationToken);
+}
+
+public enum DispatchOutcome { Handled, Duplicate, NoSubscription }

@@ -1,0 +1,31 @@
+using Csp.BuildingBlocks.Audit;
+using Csp.BuildingBlocks.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Csp.BuildingBlocks.Redis;
+
+public static class RedisExtensions
+{
+    /// <summary>One multiplexer per process; the service's key naming; the audit log.</summary>
+    public static IHostApplicationBuilder AddCspRedis(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RedisOptions>().Bind(builder.Configuration.GetSection(RedisOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var options = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
+            options.AbortOnConnectFail = false; // start even if Redis is late; /healthz/ready reports it
+            return ConnectionMultiplexer.Connect(options);
+        });
+        builder.Services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<ServiceIdentity>().Name));
+        builder.Services.AddSingleton<AuditLog>();
+        return builder;
+    }
+
+    /// <summary>The service's database (the configured logical database).</summary>
+    public static IDatabase GetServiceDatabase(this IServiceProvider services) =>
+        services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(services.GetRequiredService<IOptions<RedisOptions>>().Value.Database);
+}

@@ -1,0 +1,18 @@
+namespace Csp.Contracts.IntegrationEvents;
+
+// Integration events published by the action-plan service. Dates are UK calendar dates (yyyy-MM-dd);
+// instants are UTC. Status and strand use the kebab-case names of the public API.
+
+public sealed record ActionCreated(
+    string PartnershipId, long ActionId, string PlanId, string PriorityId, string Strand,
+    string LeadAgencyId, string Title, DateOnly DueDate, string Status);
+
+public sealed record ActionStatusChanged(
+    string PartnershipId, long ActionId, string PriorityId, string Strand, string LeadAgencyId,
+    string PreviousStatus, string Status, string Rag, int ProgressPercent, string ChangedBy, DateTimeOffset ChangedAt);
+
+public sealed record ActionCompleted(
+    string PartnershipId, long ActionId, string PriorityId, string LeadAgencyId, string CompletedBy, DateTimeOffset CompletedAt);
+
+public sealed record ActionOverdue(
+    string PartnershipId, long ActionId, string PriorityId, string LeadAgencyId, string Owner, DateOnly DueDate, string Status);
