@@ -33,6 +33,9 @@ public sealed record Caller(string Subject, string Name, IReadOnlySet<string> Ro
 
     public bool IsAdmin => IsInRole(Auth.Roles.Admin);
 
+    /// <summary>The platform itself (scheduled jobs, demo-data loading): recorded in the audit trail as <c>system</c>.</summary>
+    public static Caller System { get; } = new("system", "CSP platform", new HashSet<string> { Auth.Roles.Admin }, null, new HashSet<string> { "*" });
+
     /// <summary>Belongs to the partnership (or to every partnership), or is a platform admin.</summary>
     public bool BelongsTo(string partnershipId) => IsAdmin || Partnerships.Contains("*") || Partnerships.Contains(partnershipId);
 

@@ -1,0 +1,52 @@
+using Csp.ActionPlan.Domain;
+using Csp.ActionPlan.Events;
+using Csp.ActionPlan.Storage;
+using Csp.BuildingBlocks.Time;
+using Prometheus;
+
+namespace Csp.ActionPlan;
+
+/// <summary>
+/// Business gauges for the governance dashboards, computed from Redis when Prometheus scrapes:
+/// <c>csp_actions{partnership,priority,strand,status}</c> and <c>csp_actions_overdue{partnership,priority}</c>.
+/// Labels are bounded (ids and enum names, never free text or users).
+/// </summary>
+public sealed class ActionPlanMetrics(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    private static readonly Gauge Actions = Metrics.CreateGauge("csp_actions", "Actions in the plan by partnership, priority, strand and status.",
+        new GaugeConfiguration { LabelNames = ["partnership", "priority", "strand", "status"] });
+    private static readonly Gauge Overdue = Metrics.CreateGauge("csp_actions_overdue", "Open actions past their due date (UK calendar).",
+        new GaugeConfiguration { LabelNames = ["partnership", "priority"] });
+
+    public void Register() => Metrics.DefaultRegistry.AddBeforeCollectCallback(RefreshAsync);
+
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var store = scope.ServiceProvider.GetRequiredService<ActionPlanStore>();
+        var today = UkTime.Today(clock);
+        var counts = new Dictionary<(string, string, string, string), int>();
+        var overdue = new Dictionary<(string, string), int>();
+        foreach (var partnership in await store.ListPartnershipsAsync())
+        {
+            foreach (var a in (await store.ListActionsAsync(partnership.Value.Id)).Select(v => v.Value))
+            {
+                var key = (a.PartnershipId, a.PriorityId, ActionEvents.Name(a.Strand), ActionEvents.Name(a.Status));
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+                if (a.IsOverdue(today)) overdue[(a.PartnershipId, a.PriorityId)] = overdue.GetValueOrDefault((a.PartnershipId, a.PriorityId)) + 1;
+                else overdue.TryAdd((a.PartnershipId, a.PriorityId), 0);
+            }
+        }
+        Replace(Actions, counts.ToDictionary(kv => new[] { kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Key.Item4 }, kv => kv.Value));
+        Replace(Overdue, overdue.ToDictionary(kv => new[] { kv.Key.Item1, kv.Key.Item2 }, kv => kv.Value));
+    }
+
+    /// <summary>Sets the gauge to exactly these series: series that no longer exist are removed, not left stale.</summary>
+    private static void Replace(Gauge gauge, Dictionary<string[], int> values)
+    {
+        var keep = values.Keys.Select(k => string.Join('\u001f', k)).ToHashSet();
+        foreach (var labels in gauge.GetAllLabelValues().ToList())
+            if (!keep.Contains(string.Join('\u001f', labels))) gauge.RemoveLabelled(labels);
+        foreach (var (labels, value) in values) gauge.WithLabels(labels).Set(value);
+    }
+}

@@ -1,0 +1,70 @@
+using Csp.ActionPlan.Domain;
+using Csp.ActionPlan.Events;
+using Csp.ActionPlan.Storage;
+using Csp.Contracts.ActionPlan.V1;
+using Grpc.Core;
+
+namespace Csp.ActionPlan.Api;
+
+/// <summary>
+/// gRPC queries for other services (risk and funding validate links; the portal and KPI service read summaries).
+/// Who may call: services inside the cluster only. It is served on the gRPC port, which the gateway never routes.
+/// </summary>
+public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider clock) : ActionPlanQueries.ActionPlanQueriesBase
+{
+    public override async Task<ActionReply> GetAction(GetActionRequest request, ServerCallContext context)
+    {
+        var action = await store.GetActionAsync(request.PartnershipId, request.ActionId)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"No action {request.ActionId} in partnership '{request.PartnershipId}'"));
+        return Reply(action.Value, action.Version, UkToday.Of(clock));
+    }
+
+    public override async Task<ListActionsReply> ListActions(ListActionsRequest request, ServerCallContext context)
+    {
+        var errors = new BuildingBlocks.Http.ValidationErrors();
+        var query = new ActionQuery(
+            PriorityId: string.IsNullOrEmpty(request.PriorityId) ? null : request.PriorityId,
+            Strand: ActionsApi.Parse<Strand>("strand", request.Strand, errors),
+            AgencyId: string.IsNullOrEmpty(request.AgencyId) ? null : request.AgencyId,
+            Status: ActionsApi.Parse<ActionStatus>("status", request.Status, errors),
+            Overdue: request.HasOverdue ? request.Overdue : null,
+            Page: request.Page <= 0 ? 1 : request.Page,
+            PageSize: request.PageSize <= 0 ? 50 : Math.Min(request.PageSize, ActionQuery.MaxPageSize));
+        if (!errors.IsEmpty)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))));
+        var today = UkToday.Of(clock);
+        var stored = await store.ListActionsAsync(request.PartnershipId);
+        var versions = stored.ToDictionary(a => a.Value.Id, a => a.Version);
+        var page = query.Apply(stored.Select(a => a.Value), today);
+        var reply = new ListActionsReply { Total = page.Total, Page = page.PageNumber, PageSize = page.PageSize };
+        reply.Actions.AddRange(page.Items.Select(a => Reply(a, versions[a.Id], today)));
+        return reply;
+    }
+
+    public override async Task<SummaryReply> GetSummary(GetSummaryRequest request, ServerCallContext context)
+    {
+        var actions = (await store.ListActionsAsync(request.PartnershipId)).Select(a => a.Value).ToList();
+        var summary = ActionSummary.Of(actions, UkToday.Of(clock));
+        var reply = new SummaryReply { PartnershipId = request.PartnershipId, Overdue = summary.Overdue };
+        reply.Counts.AddRange(summary.Counts.Select(c => new SummaryCount
+        {
+            PriorityId = c.PriorityId, Strand = ActionEvents.Name(c.Strand), Status = ActionEvents.Name(c.Status), Count = c.Count,
+        }));
+        return reply;
+    }
+
+    private static ActionReply Reply(PlanAction a, long version, DateOnly today)
+    {
+        var reply = new ActionReply
+        {
+            Id = a.Id, PartnershipId = a.PartnershipId, PlanId = a.PlanId, PriorityId = a.PriorityId, AreaOfFocusId = a.AreaOfFocusId ?? "",
+            Title = a.Title, Strand = ActionEvents.Name(a.Strand), LeadAgencyId = a.LeadAgencyId, Owner = a.Owner,
+            StartDate = a.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            DueDate = a.DueDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Status = ActionEvents.Name(a.Status), Rag = ActionEvents.Name(a.RagOn(today)), ProgressPercent = a.ProgressPercent,
+            Overdue = a.IsOverdue(today), Version = version,
+        };
+        reply.SupportingAgencyIds.AddRange(a.SupportingAgencyIds);
+        return reply;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Csp.ActionPlan.Domain;
+
+/// <summary>Filters for listing actions, and paging. Used by REST and gRPC alike.</summary>
+public sealed record ActionQuery(string? PriorityId = null, Strand? Strand = null, string? AgencyId = null, ActionStatus? Status = null, bool? Overdue = null, int Page = 1, int PageSize = 25)
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>Agency matches the lead or a supporting agency.</summary>
+    public bool Matches(PlanAction action, DateOnly today) =>
+        (PriorityId is null || action.PriorityId == PriorityId)
+        && (Strand is null || action.Strand == Strand)
+        && (AgencyId is null || action.LeadAgencyId == AgencyId || action.SupportingAgencyIds.Contains(AgencyId))
+        && (Status is null || action.Status == Status)
+        && (Overdue is null || action.IsOverdue(today) == Overdue);
+
+    public Page<PlanAction> Apply(IEnumerable<PlanAction> actions, DateOnly today)
+    {
+        var matching = actions.Where(a => Matches(a, today)).OrderBy(a => a.Id).ToList();
+        return new Page<PlanAction>(matching.Skip((Page - 1) * PageSize).Take(PageSize).ToList(), matching.Count, Page, PageSize);
+    }
+}
+
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);
+
+/// <summary>Counts by priority × strand × status, for the governance pack and the gRPC summary.</summary>
+public sealed record ActionSummary(IReadOnlyList<ActionSummary.Cell> Counts, int Overdue, int Total)
+{
+    public sealed record Cell(string PriorityId, Strand Strand, ActionStatus Status, int Count);
+
+    public static ActionSummary Of(IReadOnlyCollection<PlanAction> actions, DateOnly today) => new(
+        actions.GroupBy(a => (a.PriorityId, a.Strand, a.Status))
+            .Select(g => new Cell(g.Key.PriorityId, g.Key.Strand, g.Key.Status, g.Count()))
+            .OrderBy(c => c.PriorityId, StringComparer.Ordinal).ThenBy(c => c.Strand).ThenBy(c => c.Status).ToList(),
+        actions.Count(a => a.IsOverdue(today)),
+        actions.Count);
+}

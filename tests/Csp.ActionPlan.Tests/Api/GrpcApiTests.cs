@@ -1,0 +1,51 @@
+using Csp.Contracts.ActionPlan.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Csp.ActionPlan.Tests.Api;
+
+/// <summary>The gRPC queries other services use, over real HTTP/2 on the service's gRPC port.</summary>
+public class GrpcApiTests(ActionPlanHost host) : IClassFixture<ActionPlanHost>
+{
+    private ActionPlanQueries.ActionPlanQueriesClient Client() =>
+        new(GrpcChannel.ForAddress(host.App.GrpcAddress));
+
+    [Fact]
+    public async Task GetAction_answers_whether_an_action_exists_in_a_partnership()
+    {
+        var id = await host.CreateActionAsync();
+        var reply = await Client().GetActionAsync(new GetActionRequest { PartnershipId = "medway", ActionId = id });
+        Assert.Equal(id, reply.Id);
+        Assert.Equal("safeguarding", reply.PriorityId);
+        Assert.Equal("protect", reply.Strand);
+        Assert.Equal("2027-03-31", reply.DueDate);
+
+        var missing = await Assert.ThrowsAsync<RpcException>(() => Client().GetActionAsync(new GetActionRequest { PartnershipId = "medway", ActionId = 999_999 }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+        var otherPartnership = await Assert.ThrowsAsync<RpcException>(() => Client().GetActionAsync(new GetActionRequest { PartnershipId = "other", ActionId = id }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, otherPartnership.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListActions_filters_and_GetSummary_counts()
+    {
+        var id = await host.CreateActionAsync(b => b["strand"] = "pursue");
+        var list = await Client().ListActionsAsync(new ListActionsRequest { PartnershipId = "medway", Strand = "pursue", PageSize = 100 });
+        Assert.Contains(list.Actions, a => a.Id == id);
+        Assert.All(list.Actions, a => Assert.Equal("pursue", a.Strand));
+
+        var bad = await Assert.ThrowsAsync<RpcException>(() => Client().ListActionsAsync(new ListActionsRequest { PartnershipId = "medway", Strand = "nonsense" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+
+        var summary = await Client().GetSummaryAsync(new GetSummaryRequest { PartnershipId = "medway" });
+        Assert.Contains(summary.Counts, c => c.Strand == "pursue" && c.Status == "not-started" && c.Count >= 1);
+    }
+
+    [Fact]
+    public async Task The_REST_port_does_not_serve_gRPC()
+    {
+        var channel = GrpcChannel.ForAddress(host.App.BaseAddress);
+        var error = await Assert.ThrowsAsync<RpcException>(() => new ActionPlanQueries.ActionPlanQueriesClient(channel).GetSummaryAsync(new GetSummaryRequest { PartnershipId = "medway" }).ResponseAsync);
+        Assert.NotEqual(StatusCode.OK, error.StatusCode);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+
+namespace Csp.TestSupport;
+
+/// <summary>
+/// A service or the gateway running in-process on real Kestrel, bound to 127.0.0.1 on free ports, stopped on dispose.
+/// </summary>
+public sealed class RunningApp : IAsyncDisposable
+{
+    public required WebApplication App { get; init; }
+    public required int HttpPort { get; init; }
+    public required int GrpcPort { get; init; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
+    public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<RunningApp> StartAsync(Func<string[], Action<WebApplicationBuilder>, WebApplication> build, IDictionary<string, string?> settings,
+        int? httpPort = null, int? grpcPort = null)
+    {
+        var http = httpPort ?? FreePort.Next();
+        var grpc = grpcPort ?? FreePort.Next();
+        var config = new Dictionary<string, string?>(settings)
+        {
+            ["Ports:Address"] = "127.0.0.1",
+            ["Ports:Http"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ports:Grpc"] = grpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var app = build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(config);
+            b.Environment.EnvironmentName = "Testing";
+        });
+        await app.StartAsync();
+        return new RunningApp { App = app, HttpPort = http, GrpcPort = grpc };
+    }
+
+    /// <summary>An HTTP client to this app, signed in as <paramref name="user"/> (or anonymous).</summary>
+    public HttpClient Client(TestUser? user = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (user is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(user));
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>Redis settings for a fresh database of the shared test Redis server.</summary>
+public static class TestRedis
+{
+    public static Dictionary<string, string?> Configuration(int database) => new()
+    {
+        ["Redis:Configuration"] = RedisServer.Instance.Configuration,
+        ["Redis:Database"] = database.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["EventBus:Transport"] = "redis",
+        ["EventBus:Redis:PollInterval"] = "00:00:00.050",
+        ["EventBus:Redis:ClaimIdle"] = "00:00:00.500",
+        ["EventBus:OutboxPollInterval"] = "00:00:00.200",
+    };
+}
