@@ -229,3 +229,37 @@ public sealed class DaprPublishTests : IAsyncLifetime
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"publish gave up after {clock.Elapsed}, deadline 0.5 s");
     }
 }
+
+/// <summary>In Redis mode the subscriber pulls from streams: no push endpoints exist for anyone to call.</summary>
+public sealed class RedisModeEndpointTests
+{
+    private static readonly int Database = RedisServer.Instance.TakeDatabase();
+
+    [Fact]
+    public async Task With_the_redis_transport_no_dapr_endpoints_are_mapped()
+    {
+        var port = FreePort.Next();
+        var topic = UniqueTopic("nodapr");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Configuration.AddInMemoryCollection(Settings(Database));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(new ServiceIdentity(Service));
+        builder.Services.AddSingleton(new HandlerProbe());
+        builder.AddCspRedis();
+        builder.AddCspEventBus().AddSubscription<MeasurementRecorded, MeasurementRecordedHandler>(topic);
+        await using var app = builder.Build();
+        app.MapEventBusEndpoints();
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        using var subscribe = await client.GetAsync("/dapr/subscribe");
+        using var deliver = await client.PostAsync($"/events/{topic}", new StringContent(AsJson(NewEvent(topic)), Encoding.UTF8, CloudEventEnvelope.ContentType));
+
+        Assert.Equal(HttpStatusCode.NotFound, subscribe.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, deliver.StatusCode);
+        await app.StopAsync();
+    }
+
+    private static string AsJson(CloudEventEnvelope envelope) => envelope.ToJson();
+}

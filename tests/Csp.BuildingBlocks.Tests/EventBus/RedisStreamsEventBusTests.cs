@@ -17,24 +17,26 @@ public sealed class RedisStreamsEventBusTests
     private static readonly int Database = RedisServer.Instance.TakeDatabase();
     private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web);
     private readonly IDatabase _db = Db(Database);
+    // Each test writes to its own partnership, so no test sees another's outbox entries.
+    private readonly string _partnership = "p" + Guid.NewGuid().ToString("n")[..10];
 
     private sealed record KpiState(string Code, decimal LatestValue);
 
     /// <summary>Writes a KPI's state and the event announcing it in one transaction, as a service's repository does.</summary>
-    private static async Task<bool> RecordMeasurementAsync(IHost host, string kpiCode, long expectedVersion, CloudEventEnvelope envelope)
+    private async Task<bool> RecordMeasurementAsync(IHost host, string kpiCode, long expectedVersion, CloudEventEnvelope envelope)
     {
         var keys = host.Services.GetRequiredService<RedisKeys>();
         var outbox = host.Services.GetRequiredService<Outbox.Outbox>();
-        await outbox.RegisterPartitionAsync(Partnership);
+        await outbox.RegisterPartitionAsync(_partnership);
         var tx = host.Services.GetServiceDatabase().CreateTransaction();
-        VersionedDocument.Write(tx, keys.For(Partnership, "kpi", kpiCode), new KpiState(kpiCode, 42.5m), expectedVersion, StateJson);
-        outbox.Enqueue(tx, Partnership, envelope);
+        VersionedDocument.Write(tx, keys.For(_partnership, "kpi", kpiCode), new KpiState(kpiCode, 42.5m), expectedVersion, StateJson);
+        outbox.Enqueue(tx, _partnership, envelope);
         var committed = await tx.ExecuteAsync();
         if (committed) outbox.Notify();
         return committed;
     }
 
-    private static string OutboxKey(IHost host) => host.Services.GetRequiredService<RedisKeys>().Outbox(Partnership);
+    private string OutboxKey(IHost host) => host.Services.GetRequiredService<RedisKeys>().Outbox(_partnership);
 
     [Fact]
     public async Task A_measurement_written_with_its_event_in_one_transaction_reaches_the_subscriber_and_leaves_the_outbox()
@@ -65,13 +67,13 @@ public sealed class RedisStreamsEventBusTests
         var keys = host.Services.GetRequiredService<RedisKeys>();
         Assert.True(await RecordMeasurementAsync(host, "KPI-02", 0, NewEvent(topic, "KPI-02")));
         await host.Services.GetRequiredService<OutboxDispatcher>().DispatchPendingAsync(CancellationToken.None);
-        var versionBefore = await _db.HashGetAsync(keys.For(Partnership, "kpi", "KPI-02"), "version");
+        var versionBefore = await _db.HashGetAsync(keys.For(_partnership, "kpi", "KPI-02"), "version");
 
         // A second writer still believes the KPI does not exist: its transaction's condition fails.
         var staleEvent = NewEvent(topic, "KPI-02", 99m);
         Assert.False(await RecordMeasurementAsync(host, "KPI-02", 0, staleEvent));
 
-        Assert.Equal(versionBefore, await _db.HashGetAsync(keys.For(Partnership, "kpi", "KPI-02"), "version"));
+        Assert.Equal(versionBefore, await _db.HashGetAsync(keys.For(_partnership, "kpi", "KPI-02"), "version"));
         Assert.Equal(0, await _db.StreamLengthAsync(OutboxKey(host)));
         Assert.Equal(0, await host.Services.GetRequiredService<OutboxDispatcher>().DispatchPendingAsync(CancellationToken.None));
         var published = await _db.StreamRangeAsync("events:" + topic);
