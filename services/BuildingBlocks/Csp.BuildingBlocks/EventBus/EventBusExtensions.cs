@@ -1,0 +1,74 @@
+using Csp.BuildingBlocks.Outbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Csp.BuildingBlocks.EventBus;
+
+public static class EventBusExtensions
+{
+    /// <summary>
+    /// The event bus chosen by <c>EventBus:Transport</c>: the outbox and its dispatcher, the idempotent dispatcher, the
+    /// transport (Redis Streams publisher and subscriber, or DaprClient), and the <c>eventbus</c> readiness check.
+    /// Needs <c>AddCspRedis()</c> and a <see cref="Hosting.ServiceIdentity"/>. With Dapr, also call
+    /// <see cref="EventBusEndpoints.MapEventBusEndpoints"/> on the app.
+    /// </summary>
+    public static EventBusBuilder AddCspEventBus(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(EventBusOptions.Section);
+        services.AddOptions<EventBusOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventBusOptions>, EventBusOptionsValidator>());
+
+        services.TryAddSingleton<EventBusStatus>();
+        services.TryAddSingleton<IIntegrationEventDispatcher, IntegrationEventDispatcher>();
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<Outbox.Outbox>();
+        services.TryAddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHealthChecks().AddCheck<EventBusHealthCheck>("eventbus", tags: ["ready"]);
+
+        var transport = section[nameof(EventBusOptions.Transport)] ?? EventBusOptions.RedisTransport;
+        if (string.Equals(transport, EventBusOptions.DaprTransport, StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddDaprClient((sp, dapr) =>
+            {
+                var endpoint = sp.GetRequiredService<IOptions<EventBusOptions>>().Value.Dapr.GrpcEndpoint;
+                if (!string.IsNullOrWhiteSpace(endpoint)) dapr.UseGrpcEndpoint(endpoint);
+            });
+            services.TryAddSingleton<IEventTransport, DaprEventTransport>();
+        }
+        else
+        {
+            // Unknown values fall through here and are rejected by the options validator at start.
+            services.TryAddSingleton<EventStreamKeys>();
+            services.TryAddSingleton<IEventTransport, RedisStreamsTransport>();
+            services.TryAddSingleton<RedisStreamsSubscriber>();
+            services.AddHostedService(sp => sp.GetRequiredService<RedisStreamsSubscriber>());
+        }
+
+        return new EventBusBuilder(services);
+    }
+}
+
+/// <summary>Fluent subscription registration: <c>AddCspEventBus().AddSubscription&lt;ActionCompleted, ActionCompletedHandler&gt;(Topics.ActionCompleted)</c>.</summary>
+public sealed class EventBusBuilder(IServiceCollection services)
+{
+    private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
+
+    public IServiceCollection Services { get; } = services;
+
+    /// <summary>Subscribes <typeparamref name="THandler"/> (scoped) to <paramref name="topic"/>, a name declared in
+    /// Csp.Contracts' <c>Topics</c>. One handler per topic per service.</summary>
+    public EventBusBuilder AddSubscription<TEvent, THandler>(string topic)
+        where THandler : class, IIntegrationEventHandler<TEvent>
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        if (!_topics.Add(topic))
+            throw new InvalidOperationException($"Topic '{topic}' already has a handler in this service.");
+        Services.TryAddScoped<THandler>();
+        Services.AddSingleton(new EventSubscription(topic, typeof(TEvent), typeof(THandler)));
+        return this;
+    }
+}

@@ -1,0 +1,265 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Csp.BuildingBlocks.EventBus;
+using Csp.BuildingBlocks.Hosting;
+using Csp.BuildingBlocks.Redis;
+using Csp.TestSupport;
+using Dapr.Client.Autogen.Grpc.v1;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using static Csp.BuildingBlocks.Tests.EventBus.EventBusTestKit;
+
+namespace Csp.BuildingBlocks.Tests.EventBus;
+
+/// <summary>The Dapr transport as the sidecar sees it: subscription discovery, deliveries, and what we publish.</summary>
+public sealed class DaprEventBusTests : IAsyncLifetime
+{
+    private static readonly int Database = RedisServer.Instance.TakeDatabase();
+    private readonly string _topic = UniqueTopic("dapr");
+    private readonly HandlerProbe _probe = new();
+    private readonly int _port = FreePort.Next();
+    private WebApplication _app = null!;
+    private HttpClient _sidecar = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls($"http://127.0.0.1:{_port}");
+        builder.Configuration.AddInMemoryCollection(Settings(Database, transport: "dapr"));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(new ServiceIdentity(Service));
+        builder.Services.AddSingleton(_probe);
+        builder.AddCspRedis();
+        builder.AddCspEventBus().AddSubscription<MeasurementRecorded, MeasurementRecordedHandler>(_topic);
+        _app = builder.Build();
+        _app.MapEventBusEndpoints();
+        await _app.StartAsync();
+        _sidecar = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _sidecar.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>The body the sidecar delivers: our envelope as published, plus the attributes Dapr adds.</summary>
+    private static string AsDeliveredBySidecar(CloudEventEnvelope envelope)
+    {
+        var json = JsonNode.Parse(envelope.ToJson())!.AsObject();
+        json["pubsubname"] = "pubsub";
+        json["topic"] = envelope.Type;
+        json["traceid"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        json["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        json["tracestate"] = "";
+        return json.ToJsonString();
+    }
+
+    private Task<HttpResponseMessage> DeliverAsync(string body, string? route = null)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(CloudEventEnvelope.ContentType);
+        return _sidecar.PostAsync(route ?? $"/events/{_topic}", content);
+    }
+
+    [Fact]
+    public async Task The_sidecar_discovers_each_topic_with_its_route_and_dead_letter_topic()
+    {
+        var raw = await _sidecar.GetStringAsync("/dapr/subscribe");
+        var subscriptions = JsonNode.Parse(raw)!.AsArray();
+
+        var subscription = Assert.Single(subscriptions, s => (string?)s!["topic"] == _topic)!;
+        // Field names and the relative route are what Dapr.AspNetCore emits and the sidecar reads.
+        Assert.Equal("pubsub", (string?)subscription["pubsubName"]);
+        Assert.Equal($"events/{_topic}", (string?)subscription["route"]);
+        Assert.Equal($"{_topic}.deadletter", (string?)subscription["deadLetterTopic"]);
+    }
+
+    [Fact]
+    public async Task A_delivered_cloud_event_reaches_the_handler_with_its_original_id_and_a_redelivery_is_ignored()
+    {
+        var envelope = NewEvent(_topic, "KPI-11", 17m);
+
+        using var first = await DeliverAsync(AsDeliveredBySidecar(envelope));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("SUCCESS", (string?)JsonNode.Parse(await first.Content.ReadAsStringAsync())!["status"]);
+        var handled = Assert.Single(_probe.Handled, h => h.EventId == envelope.Id);
+        Assert.Equal(new MeasurementRecorded("KPI-11", 17m), handled.Event);
+        Assert.Equal(envelope.CorrelationId, handled.CorrelationId);
+
+        using var again = await DeliverAsync(AsDeliveredBySidecar(envelope));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("SUCCESS", (string?)JsonNode.Parse(await again.Content.ReadAsStringAsync())!["status"]);
+        Assert.Equal(1, _probe.AttemptsFor(envelope.Id));
+    }
+
+    [Fact]
+    public async Task A_failing_handler_answers_an_error_so_the_sidecar_retries_and_the_retry_is_handled()
+    {
+        var envelope = NewEvent(_topic);
+        _probe.FailNext(1);
+
+        using var failed = await DeliverAsync(AsDeliveredBySidecar(envelope));
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, _probe.HandledCount(envelope.Id));
+
+        using var retried = await DeliverAsync(AsDeliveredBySidecar(envelope));
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(1, _probe.HandledCount(envelope.Id));
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("{\"specversion\":\"1.0\",\"data\":{}}")]
+    public async Task A_malformed_delivery_is_rejected_with_bad_request(string body)
+    {
+        using var response = await DeliverAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_probe.Attempts);
+    }
+
+    [Fact]
+    public async Task Readiness_reports_the_dapr_subscriptions_once_the_app_has_started()
+    {
+        var health = _app.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+        await Eventually(async () => (await health.CheckHealthAsync()).Entries["eventbus"].Status ==
+            Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, "readiness reports the event bus subscribed");
+    }
+}
+
+/// <summary>
+/// What we send to the sidecar: DaprClient publishes over gRPC, so a loopback HTTP/2 endpoint stands in for the sidecar's
+/// <c>dapr.proto.runtime.v1.Dapr/PublishEvent</c> method and records the request. A contract test of our side only.
+/// </summary>
+public sealed class DaprPublishTests : IAsyncLifetime
+{
+    private static readonly int Database = RedisServer.Instance.TakeDatabase();
+    private readonly int _sidecarPort = FreePort.Next();
+    private readonly ConcurrentQueue<PublishEventRequest> _received = new();
+    private volatile bool _sidecarHangs;
+    private WebApplication _fakeSidecar = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, _sidecarPort, l => l.Protocols = HttpProtocols.Http2));
+        _fakeSidecar = builder.Build();
+        _fakeSidecar.MapPost("/dapr.proto.runtime.v1.Dapr/PublishEvent", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            if (_sidecarHangs)
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            var frame = body.ToArray();
+            _received.Enqueue(PublishEventRequest.Parser.ParseFrom(frame.AsSpan(5)));
+            // gRPC reply: an empty message in one length-prefixed frame, then status OK in the trailers.
+            context.Response.ContentType = "application/grpc";
+            await context.Response.Body.WriteAsync(new byte[5]);
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        await _fakeSidecar.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _fakeSidecar.StopAsync();
+        await _fakeSidecar.DisposeAsync();
+    }
+
+    private Microsoft.Extensions.Hosting.IHost PublisherHost()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+        var settings = Settings(Database, transport: "dapr");
+        settings["EventBus:Dapr:GrpcEndpoint"] = $"http://127.0.0.1:{_sidecarPort}";
+        settings["EventBus:Dapr:PublishTimeout"] = "00:00:00.500";
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton(new ServiceIdentity(Service));
+        builder.AddCspRedis();
+        builder.AddCspEventBus();
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task An_event_is_published_to_the_sidecar_as_our_own_cloud_event_with_its_id()
+    {
+        using var host = PublisherHost();
+        var transport = host.Services.GetRequiredService<IEventTransport>();
+        Assert.IsType<DaprEventTransport>(transport);
+        var envelope = NewEvent("kpi.measurement-recorded");
+
+        await transport.PublishAsync(envelope, CancellationToken.None);
+
+        var request = Assert.Single(_received);
+        Assert.Equal("pubsub", request.PubsubName);
+        Assert.Equal("kpi.measurement-recorded", request.Topic);
+        Assert.Equal(CloudEventEnvelope.ContentType, request.DataContentType);
+        var sent = CloudEventEnvelope.FromJson(request.Data.ToStringUtf8());
+        Assert.Equal(envelope.Id, sent.Id);
+        Assert.Equal(envelope.Type, sent.Type);
+        Assert.Equal(envelope.CorrelationId, sent.CorrelationId);
+        Assert.Equal(new MeasurementRecorded("KPI-07", 42.5m), sent.GetData<MeasurementRecorded>());
+    }
+
+    [Fact]
+    public async Task A_sidecar_that_never_answers_fails_the_publish_within_the_deadline()
+    {
+        _sidecarHangs = true;
+        using var host = PublisherHost();
+        var transport = host.Services.GetRequiredService<IEventTransport>();
+
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAsync<TimeoutException>(() => transport.PublishAsync(NewEvent("kpi.rag-changed"), CancellationToken.None));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"publish gave up after {clock.Elapsed}, deadline 0.5 s");
+    }
+}
+
+/// <summary>In Redis mode the subscriber pulls from streams: no push endpoints exist for anyone to call.</summary>
+public sealed class RedisModeEndpointTests
+{
+    private static readonly int Database = RedisServer.Instance.TakeDatabase();
+
+    [Fact]
+    public async Task With_the_redis_transport_no_dapr_endpoints_are_mapped()
+    {
+        var port = FreePort.Next();
+        var topic = UniqueTopic("nodapr");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Configuration.AddInMemoryCollection(Settings(Database));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(new ServiceIdentity(Service));
+        builder.Services.AddSingleton(new HandlerProbe());
+        builder.AddCspRedis();
+        builder.AddCspEventBus().AddSubscription<MeasurementRecorded, MeasurementRecordedHandler>(topic);
+        await using var app = builder.Build();
+        app.MapEventBusEndpoints();
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        using var subscribe = await client.GetAsync("/dapr/subscribe");
+        using var deliver = await client.PostAsync($"/events/{topic}", new StringContent(AsJson(NewEvent(topic)), Encoding.UTF8, CloudEventEnvelope.ContentType));
+
+        Assert.Equal(HttpStatusCode.NotFound, subscribe.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, deliver.StatusCode);
+        await app.StopAsync();
+    }
+
+    private static string AsJson(CloudEventEnvelope envelope) => envelope.ToJson();
+}
