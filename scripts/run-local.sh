@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# `make run`: Redis (AOF on, data under .data/), every service that exists, the gateway on :8080, demo data, dev tokens.
+# Ctrl-C stops everything this script started.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+REDIS_PORT="${REDIS_PORT:-6380}"
+GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+DATA="$ROOT/.data"
+mkdir -p "$DATA/redis" "$DATA/logs"
+
+bash scripts/ensure-redis.sh
+
+PIDS=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping..."
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "Stopped."
+}
+trap stop_all INT TERM EXIT
+
+echo "Starting Redis on 127.0.0.1:$REDIS_PORT (AOF on, data in .data/redis)"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes --dir "$DATA/redis" --save "" \
+  --logfile "$DATA/logs/redis.log" &
+PIDS+=($!)
+for _ in $(seq 1 50); do
+  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "Redis did not start; see .data/logs/redis.log" >&2; exit 1; }
+
+echo "Building..."
+dotnet build Csp.slnx -v quiet -nologo >/dev/null
+
+# A signing key for the development token issuer, made on this machine and never committed.
+KEY_FILE="$DATA/dev-signing-key"
+[ -s "$KEY_FILE" ] || head -c 48 /dev/urandom | base64 -w0 > "$KEY_FILE"
+export Auth__DevIssuer__Enabled=true
+export Auth__DevIssuer__SigningKey="$(cat "$KEY_FILE")"
+export Auth__DevIssuer__UsersFile="$ROOT/demo/users.json"
+export Redis__Configuration="127.0.0.1:$REDIS_PORT"
+export DemoData__UsersPath="$ROOT/demo/users.json"
+export ASPNETCORE_ENVIRONMENT=Development
+
+start() { # name, project dir, extra env...
+  local name="$1" dir="$2"; shift 2
+  local dll="$dir/bin/Debug/net10.0/$(basename "$dir").dll"
+  [ -f "$ROOT/$dll" ] || return 0
+  echo "Starting $name (log: .data/logs/$name.log)"
+  (cd "$ROOT/$dir" && env "$@" dotnet "bin/Debug/net10.0/$(basename "$dir").dll" >"$DATA/logs/$name.log" 2>&1) &
+  PIDS+=($!)
+}
+
+start actionplan services/ActionPlan/Csp.ActionPlan DemoData__Path="$ROOT/demo/actionplan.json"
+start risk services/Risk/Csp.Risk DemoData__Path="$ROOT/demo/risks.json" Risk__ActionPlanGrpc=http://127.0.0.1:5102
+start gateway gateway/Csp.Gateway Ports__Http="$GATEWAY_PORT" ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT"
+
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$GATEWAY_PORT/healthz/ready" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+cat <<MSG
+
+CSP performance platform is running: http://localhost:$GATEWAY_PORT
+
+Sign in as a demo user (development token issuer, local only):
+  curl -s -X POST http://localhost:$GATEWAY_PORT/dev/token -H 'Content-Type: application/json' -d '{"user":"sam.patel"}'
+  then send:  Authorization: Bearer <access_token>
+Demo users (GET http://localhost:$GATEWAY_PORT/dev/users):
+MSG
+python3 - "$ROOT/demo/users.json" <<'PY' 2>/dev/null || grep -o '"id": *"[^"]*"' demo/users.json
+import json, sys
+for u in json.load(open(sys.argv[1]))["users"]:
+    print(f"  {u['id']:<16} {','.join(u['roles']):<8} {u.get('agency') or '-':<22} {u.get('description','')}")
+PY
+cat <<MSG
+
+Try:  TOKEN=\$(curl -s -X POST http://localhost:$GATEWAY_PORT/dev/token -H 'Content-Type: application/json' -d '{"user":"sam.patel"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+      curl -s -H "Authorization: Bearer \$TOKEN" 'http://localhost:$GATEWAY_PORT/api/partnerships/medway/actions?overdue=true'
+Logs are in .data/logs/. Press Ctrl-C to stop everything.
+MSG
+wait
