@@ -12,9 +12,6 @@ namespace Csp.ActionPlan.Api;
 /// </summary>
 public static class PartnershipsApi
 {
-    public sealed record PartnershipDraft(string? Name, IReadOnlyList<AgencyDraft>? Agencies);
-    public sealed record AgencyDraft(string? Id, string? Name, bool? ResponsibleAuthority);
-
     public static RouteGroupBuilder MapPartnershipsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/partnerships").RequireAuthorization().WithTags("Partnerships");
@@ -43,7 +40,7 @@ public static class PartnershipsApi
         if (problem is not null) return problem;
 
         var errors = new ValidationErrors();
-        var partnership = Validate(partnershipId, draft!, errors);
+        var partnership = draft!.Validate(partnershipId, errors);
         if (partnership is null) return Problems.Validation(errors);
 
         var current = await store.GetPartnershipAsync(partnershipId);
@@ -55,23 +52,6 @@ public static class PartnershipsApi
         var version = await store.SavePartnershipAsync(partnership, current?.Version ?? 0, audit);
         return version is null ? Problems.PreconditionFailed()
             : ApiSupport.Json(View(partnership, version.Value), version.Value, http.Response, current is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
-    }
-
-    internal static Partnership? Validate(string id, PartnershipDraft draft, ValidationErrors errors)
-    {
-        var name = errors.RequiredText("name", draft.Name, 200);
-        var agencies = new List<Agency>();
-        var drafts = draft.Agencies ?? [];
-        if (drafts.Count == 0) errors.Add("agencies", "at least one agency is required");
-        for (var i = 0; i < drafts.Count; i++)
-        {
-            var a = drafts[i];
-            if (!Slug.IsValid(a?.Id)) errors.Add($"agencies[{i}].id", "must be a lower-case slug such as 'kent-police'");
-            else if (agencies.Any(x => x.Id == a!.Id)) errors.Add($"agencies[{i}].id", "appears twice");
-            var agencyName = errors.RequiredText($"agencies[{i}].name", a?.Name, 200);
-            if (Slug.IsValid(a?.Id) && agencyName is not null) agencies.Add(new Agency(a!.Id!, agencyName, a.ResponsibleAuthority ?? false));
-        }
-        return errors.IsEmpty ? new Partnership(id, name!, agencies) : null;
     }
 
     private static PartnershipView View(Partnership p, long version) => new(p.Id, p.Name, p.Agencies, version);

@@ -12,10 +12,6 @@ namespace Csp.ActionPlan.Api;
 /// </summary>
 public static class PlansApi
 {
-    public sealed record PlanDraft(string? Title, int? StartYear, int? EndYear, IReadOnlyList<PriorityDraft>? Priorities);
-    public sealed record PriorityDraft(string? Id, string? Title, IReadOnlyList<AreaDraft>? AreasOfFocus);
-    public sealed record AreaDraft(string? Id, string? Title);
-
     public static RouteGroupBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/partnerships/{partnershipId}/plans").RequireAuthorization().WithTags("Plans");
@@ -43,7 +39,7 @@ public static class PlansApi
         var (draft, problem) = await http.Request.ReadBodyAsync<PlanDraft>(ct);
         if (problem is not null) return problem;
         var errors = new ValidationErrors();
-        var plan = Validate(partnershipId, planId, draft!, errors);
+        var plan = draft!.Validate(partnershipId, planId, errors);
         if (plan is null) return Problems.Validation(errors);
 
         var current = await store.GetPlanAsync(partnershipId, planId);
@@ -55,34 +51,6 @@ public static class PlansApi
         var version = await store.SavePlanAsync(plan, current?.Version ?? 0, audit);
         return version is null ? Problems.PreconditionFailed()
             : ApiSupport.Json(View(plan, version.Value), version.Value, http.Response, current is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
-    }
-
-    internal static Plan? Validate(string partnershipId, string planId, PlanDraft draft, ValidationErrors errors)
-    {
-        var title = errors.RequiredText("title", draft.Title, 200);
-        if (draft.StartYear is null or < 2000 or > 2100) errors.Add("startYear", "is required: a year such as 2020");
-        if (draft.EndYear is null or < 2000 or > 2100) errors.Add("endYear", "is required: a year such as 2024");
-        else if (draft.StartYear is { } s && draft.EndYear < s) errors.Add("endYear", "must not be before startYear");
-        var priorities = new List<Priority>();
-        var pd = draft.Priorities ?? [];
-        if (pd.Count == 0) errors.Add("priorities", "at least one priority is required");
-        for (var i = 0; i < pd.Count; i++)
-        {
-            if (!Slug.IsValid(pd[i]?.Id)) errors.Add($"priorities[{i}].id", "must be a lower-case slug");
-            else if (priorities.Any(p => p.Id == pd[i].Id)) errors.Add($"priorities[{i}].id", "appears twice");
-            var pTitle = errors.RequiredText($"priorities[{i}].title", pd[i]?.Title, 200);
-            var areas = new List<AreaOfFocus>();
-            var ad = pd[i]?.AreasOfFocus ?? [];
-            for (var j = 0; j < ad.Count; j++)
-            {
-                if (!Slug.IsValid(ad[j]?.Id)) errors.Add($"priorities[{i}].areasOfFocus[{j}].id", "must be a lower-case slug");
-                else if (areas.Any(a => a.Id == ad[j].Id)) errors.Add($"priorities[{i}].areasOfFocus[{j}].id", "appears twice");
-                var aTitle = errors.RequiredText($"priorities[{i}].areasOfFocus[{j}].title", ad[j]?.Title, 200);
-                if (Slug.IsValid(ad[j]?.Id) && aTitle is not null) areas.Add(new AreaOfFocus(ad[j].Id!, aTitle));
-            }
-            if (Slug.IsValid(pd[i]?.Id) && pTitle is not null) priorities.Add(new Priority(pd[i].Id!, pTitle, areas));
-        }
-        return errors.IsEmpty ? new Plan(planId, partnershipId, title!, draft.StartYear!.Value, draft.EndYear!.Value, priorities) : null;
     }
 
     private static PlanView View(Plan p, long version) => new(p.Id, p.PartnershipId, p.Title, p.StartYear, p.EndYear, p.Priorities, version);

@@ -45,14 +45,14 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
             var errors = new ValidationErrors();
             if (await store.GetPartnershipAsync(p.Id) is null)
             {
-                var partnership = PartnershipsApi.Validate(p.Id, new PartnershipsApi.PartnershipDraft(p.Name, p.Agencies), errors) ?? throw Invalid(p.Id, errors);
+                var partnership = new PartnershipDraft(p.Name, p.Agencies).Validate(p.Id, errors) ?? throw Invalid(p.Id, errors);
                 await store.SavePartnershipAsync(partnership, 0, Audit("partnership.created", "partnership", p.Id, partnership));
             }
             var agencies = (await store.GetPartnershipAsync(p.Id))!.Value;
             foreach (var plan in p.Plans)
             {
                 if (await store.GetPlanAsync(p.Id, plan.Id) is not null) continue;
-                var validated = PlansApi.Validate(p.Id, plan.Id, new PlansApi.PlanDraft(plan.Title, plan.StartYear, plan.EndYear, plan.Priorities), errors) ?? throw Invalid(plan.Id, errors);
+                var validated = new PlanDraft(plan.Title, plan.StartYear, plan.EndYear, plan.Priorities).Validate(p.Id, plan.Id, errors) ?? throw Invalid(plan.Id, errors);
                 await store.SavePlanAsync(validated, 0, Audit("plan.created", "plan", plan.Id, validated));
             }
             var plans = (await store.ListPlansAsync(p.Id)).ToDictionary(x => x.Value.Id, x => x.Value);
@@ -103,9 +103,9 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
     }
 
     private sealed record DemoFile(IReadOnlyList<DemoPartnership> Partnerships);
-    private sealed record DemoPartnership(string Id, string Name, IReadOnlyList<PartnershipsApi.AgencyDraft> Agencies, IReadOnlyList<DemoPlan> Plans,
+    private sealed record DemoPartnership(string Id, string Name, IReadOnlyList<AgencyDraft> Agencies, IReadOnlyList<DemoPlan> Plans,
         IReadOnlyList<DemoAction> Actions, IReadOnlyList<DemoRound> UpdateRounds);
-    private sealed record DemoPlan(string Id, string Title, int StartYear, int EndYear, IReadOnlyList<PlansApi.PriorityDraft> Priorities);
+    private sealed record DemoPlan(string Id, string Title, int StartYear, int EndYear, IReadOnlyList<PriorityDraft> Priorities);
     private sealed record DemoAction(string Ref, string PlanId, string PriorityId, string? AreaOfFocusId, string Title, string? Description, Strand Strand,
         string LeadAgencyId, IReadOnlyList<string>? SupportingAgencyIds, string Owner, int StartInDays, int DueInDays,
         IReadOnlyList<DemoMilestone> Milestones, IReadOnlyList<DemoUpdate> Updates);

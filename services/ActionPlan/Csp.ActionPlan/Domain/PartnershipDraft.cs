@@ -1,0 +1,27 @@
+using Csp.BuildingBlocks.Http;
+
+namespace Csp.ActionPlan.Domain;
+
+/// <summary>What an admin sends to set up a partnership: a name and at least one agency, each with a unique slug id.</summary>
+public sealed record PartnershipDraft(string? Name, IReadOnlyList<AgencyDraft>? Agencies)
+{
+    public Partnership? Validate(string id, ValidationErrors errors)
+    {
+        var name = errors.RequiredText("name", Name, 200);
+        var agencies = new List<Agency>();
+        var drafts = Agencies ?? [];
+        if (drafts.Count == 0) errors.Add("agencies", "at least one agency is required");
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            var a = drafts[i];
+            if (!Slug.IsValid(a?.Id)) errors.Add($"agencies[{i}].id", "must be a lower-case slug such as 'kent-police'");
+            else if (agencies.Any(x => x.Id == a!.Id)) errors.Add($"agencies[{i}].id", "appears twice");
+            var agencyName = errors.RequiredText($"agencies[{i}].name", a?.Name, 200);
+            if (Slug.IsValid(a?.Id) && agencyName is not null) agencies.Add(new Agency(a!.Id!, agencyName, a.ResponsibleAuthority ?? false));
+        }
+        return errors.IsEmpty ? new Partnership(id, name!, agencies) : null;
+    }
+
+}
+
+public sealed record AgencyDraft(string? Id, string? Name, bool? ResponsibleAuthority);
