@@ -150,6 +150,24 @@ public sealed class RedisStreamsEventBusTests
     }
 
     [Fact]
+    public async Task A_stream_entry_that_is_not_a_cloud_event_is_dead_lettered_at_once()
+    {
+        var topic = UniqueTopic("garbage");
+        var probe = new HandlerProbe();
+        using var host = BuildHost(Database, topic, probe);
+        await host.StartAsync();
+
+        await _db.StreamAddAsync("events:" + topic, "event", "{\"id\": 42");
+
+        var deadLetters = $"events:{topic}:deadletter:{Service}";
+        await Eventually(async () => await _db.StreamLengthAsync(deadLetters) == 1, "the malformed entry is dead-lettered");
+        Assert.StartsWith("malformed", (string?)(await _db.StreamRangeAsync(deadLetters)).Single()["error"]);
+        await Eventually(() => ConsumedAsync(_db, topic), "the malformed entry is acknowledged");
+        Assert.Empty(probe.Attempts);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task The_same_event_delivered_twice_is_handled_once()
     {
         var topic = UniqueTopic("dup");
