@@ -182,12 +182,12 @@ public sealed class DaprPublishTests : IAsyncLifetime
         await _fakeSidecar.DisposeAsync();
     }
 
-    private Microsoft.Extensions.Hosting.IHost PublisherHost()
+    private Microsoft.Extensions.Hosting.IHost PublisherHost(string publishTimeout)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
         var settings = Settings(Database, transport: "dapr");
         settings["EventBus:Dapr:GrpcEndpoint"] = $"http://127.0.0.1:{_sidecarPort}";
-        settings["EventBus:Dapr:PublishTimeout"] = "00:00:00.500";
+        settings["EventBus:Dapr:PublishTimeout"] = publishTimeout;
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(new ServiceIdentity(Service));
         builder.AddCspRedis();
@@ -198,7 +198,8 @@ public sealed class DaprPublishTests : IAsyncLifetime
     [Fact]
     public async Task An_event_is_published_to_the_sidecar_as_our_own_cloud_event_with_its_id()
     {
-        using var host = PublisherHost();
+        // A generous deadline: the first call also opens the HTTP/2 connection, on a busy CI machine.
+        using var host = PublisherHost("00:00:10");
         var transport = host.Services.GetRequiredService<IEventTransport>();
         Assert.IsType<DaprEventTransport>(transport);
         var envelope = NewEvent("kpi.measurement-recorded");
@@ -220,7 +221,7 @@ public sealed class DaprPublishTests : IAsyncLifetime
     public async Task A_sidecar_that_never_answers_fails_the_publish_within_the_deadline()
     {
         _sidecarHangs = true;
-        using var host = PublisherHost();
+        using var host = PublisherHost("00:00:00.500");
         var transport = host.Services.GetRequiredService<IEventTransport>();
 
         var clock = Stopwatch.StartNew();

@@ -56,6 +56,26 @@ public sealed class RedisStreamsEventBusTests
         await Eventually(async () => await _db.StreamLengthAsync(OutboxKey(host)) == 0, "the outbox is empty");
         await Eventually(() => ConsumedAsync(_db, topic), "the event is acknowledged");
         await host.StopAsync();
+        Assert.Equal(0, (await _db.StreamGroupInfoAsync("events:" + topic)).Single().ConsumerCount);
+    }
+
+    [Fact]
+    public async Task A_corrupt_outbox_entry_is_set_aside_and_does_not_hold_back_the_events_behind_it()
+    {
+        var topic = UniqueTopic("corrupt");
+        var probe = new HandlerProbe();
+        using var host = BuildHost(Database, topic, probe);
+        var keys = host.Services.GetRequiredService<RedisKeys>();
+        await _db.SetAddAsync(keys.OutboxPartitions, _partnership);
+        await _db.StreamAddAsync(OutboxKey(host), "event", "{not a cloud event");
+        Assert.True(await RecordMeasurementAsync(host, "KPI-05", 0, NewEvent(topic, "KPI-05")));
+
+        var published = await host.Services.GetRequiredService<OutboxDispatcher>().DispatchPendingAsync(CancellationToken.None);
+
+        Assert.Equal(1, published);
+        Assert.Equal(0, await _db.StreamLengthAsync(OutboxKey(host)));
+        Assert.Equal(1, await _db.StreamLengthAsync(keys.For(_partnership, "outbox-quarantine")));
+        Assert.Equal(1, await _db.StreamLengthAsync("events:" + topic));
     }
 
     [Fact]
@@ -126,6 +146,24 @@ public sealed class RedisStreamsEventBusTests
         Assert.Equal(3, probe.AttemptsFor(envelope.Id));
         Assert.Equal(0, probe.HandledCount(envelope.Id));
         Assert.Equal(0, (await _db.StreamPendingAsync("events:" + topic, Service)).PendingMessageCount);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_stream_entry_that_is_not_a_cloud_event_is_dead_lettered_at_once()
+    {
+        var topic = UniqueTopic("garbage");
+        var probe = new HandlerProbe();
+        using var host = BuildHost(Database, topic, probe);
+        await host.StartAsync();
+
+        await _db.StreamAddAsync("events:" + topic, "event", "{\"id\": 42");
+
+        var deadLetters = $"events:{topic}:deadletter:{Service}";
+        await Eventually(async () => await _db.StreamLengthAsync(deadLetters) == 1, "the malformed entry is dead-lettered");
+        Assert.StartsWith("malformed", (string?)(await _db.StreamRangeAsync(deadLetters)).Single()["error"]);
+        await Eventually(() => ConsumedAsync(_db, topic), "the malformed entry is acknowledged");
+        Assert.Empty(probe.Attempts);
         await host.StopAsync();
     }
 

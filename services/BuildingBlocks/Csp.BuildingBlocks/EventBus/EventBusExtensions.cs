@@ -17,6 +17,9 @@ public static class EventBusExtensions
     public static EventBusBuilder AddCspEventBus(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Registering twice would start the hosted services twice; later calls only add subscriptions.
+        if (services.Any(d => d.ServiceType == typeof(EventBusStatus))) return new EventBusBuilder(services);
+
         var section = builder.Configuration.GetSection(EventBusOptions.Section);
         services.AddOptions<EventBusOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventBusOptions>, EventBusOptionsValidator>());

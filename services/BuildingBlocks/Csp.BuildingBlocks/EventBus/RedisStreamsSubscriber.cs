@@ -115,6 +115,28 @@ public sealed class RedisStreamsSubscriber : BackgroundService
         }
     }
 
+    /// <summary>Leaves the group tidy: this consumer is removed if it holds no pending entries (removing one that does would
+    /// drop them from the pending list, so those are left for another replica to claim).</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (!_status.IsSubscribed) return;
+        try
+        {
+            var db = _redis.GetDatabase(_database);
+            foreach (var topic in _dispatcher.Subscriptions.Select(s => s.Topic))
+            {
+                var key = _streams.Topic(topic);
+                var held = await db.StreamPendingMessagesAsync(key, _group, 1, _consumer);
+                if (held.Length == 0) await db.StreamDeleteConsumerAsync(key, _group, _consumer);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            _logger.LogWarning(ex, "Could not remove consumer {Consumer} from group {Group} at shutdown", _consumer, _group);
+        }
+    }
+
     /// <summary>
     /// The group starts at "0", not "$": when a service subscribes for the first time it also receives the events
     /// published before it started (bounded by the stream's MaxLength), so an event written by a publisher that started

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Redis;
@@ -93,7 +94,21 @@ public sealed class OutboxDispatcher(
                     continue;
                 }
 
-                var envelope = CloudEventEnvelope.FromJson(json!);
+                CloudEventEnvelope envelope;
+                try
+                {
+                    envelope = CloudEventEnvelope.FromJson(json!);
+                }
+                catch (JsonException ex)
+                {
+                    // Cannot be published, and must not block the partnership's later events: set it aside for an operator.
+                    logger.LogError(ex, "Outbox entry {EntryId} of {Partnership} is not a CloudEvent; moving it to {Quarantine}",
+                        (string?)entry.Id, (string?)partnership, keys.For(partnership!, "outbox-quarantine"));
+                    await db.StreamAddAsync(keys.For(partnership!, "outbox-quarantine"), Outbox.EventField, json);
+                    await db.StreamDeleteAsync(stream, [entry.Id]);
+                    continue;
+                }
+
                 try
                 {
                     await transport.PublishAsync(envelope, cancellationToken);
