@@ -14,7 +14,7 @@ public static class GatewayHosting
         {
             o.IncludeScopes = true;
             o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
         builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
         builder.Services.AddProblemDetails();

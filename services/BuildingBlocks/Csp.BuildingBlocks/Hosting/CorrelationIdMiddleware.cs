@@ -23,7 +23,7 @@ public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Correl
             return Task.CompletedTask;
         });
 
-        using (logger.BeginScope(new Dictionary<string, object> { [CorrelationContext.LogScopeKey] = id }))
+        using (logger.BeginScope("CorrelationId:{" + CorrelationContext.LogScopeKey + "}", id))
         {
             await next(context);
         }
