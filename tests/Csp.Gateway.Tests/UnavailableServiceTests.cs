@@ -4,9 +4,10 @@ using Csp.Gateway.Tests.Support;
 
 namespace Csp.Gateway.Tests;
 
-/// <summary>The risk service is not running and the funding service is too slow to answer.</summary>
+/// <summary>The risk service is not running, the kpi host is silent and the funding service is too slow to answer.</summary>
 public sealed class UnavailableServiceTests : IAsyncLifetime
 {
+    private readonly SilentAddress _silentKpi = new();
     private StandInService _slowFunding = null!;
     private GatewayHost _gateway = null!;
 
@@ -18,6 +19,9 @@ public sealed class UnavailableServiceTests : IAsyncLifetime
         settings["ReverseProxy:Clusters:funding:Destinations:primary:Address"] = _slowFunding.Address;
         settings["ReverseProxy:Clusters:funding:HttpRequest:ActivityTimeout"] = "00:00:01";
         settings["ReverseProxy:Clusters:funding:HealthCheck:Active:Enabled"] = "false";
+        settings["ReverseProxy:Clusters:kpi:Destinations:primary:Address"] = _silentKpi.Address;
+        settings["ReverseProxy:Clusters:kpi:HealthCheck:Active:Enabled"] = "false";
+        settings["Gateway:ConnectTimeout"] = "00:00:01";
         _gateway = await GatewayHost.StartAsync(settings);
     }
 
@@ -25,6 +29,20 @@ public sealed class UnavailableServiceTests : IAsyncLifetime
     {
         await _gateway.DisposeAsync();
         await _slowFunding.DisposeAsync();
+        _silentKpi.Dispose();
+    }
+
+    [Fact]
+    public async Task Service_host_that_never_accepts_the_connection_answers_503_after_the_connect_timeout()
+    {
+        var clock = Stopwatch.StartNew();
+        var response = await _gateway.GetAsync("/public/scorecard");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"took {clock.Elapsed}");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.IsProblem());
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("The kpi service is unavailable", problem.GetProperty("title").GetString());
     }
 
     [Fact]

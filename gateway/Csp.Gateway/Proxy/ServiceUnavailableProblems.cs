@@ -22,7 +22,8 @@ public static class ServiceUnavailableProblems
             var service = ServiceName(context);
             var problem = error.Error switch
             {
-                ForwarderError.NoAvailableDestinations or ForwarderError.Request or ForwarderError.RequestCreation =>
+                ForwarderError.NoAvailableDestinations or ForwarderError.Request or ForwarderError.RequestCreation
+                    or ForwarderError.RequestTimedOut when IsUnreachable(error) =>
                     (Status: StatusCodes.Status503ServiceUnavailable, Title: $"The {service} service is unavailable",
                         Detail: "The gateway could not reach the service. Try again shortly."),
                 ForwarderError.RequestTimedOut =>
@@ -35,6 +36,9 @@ public static class ServiceUnavailableProblems
                         Detail: "The gateway could not complete the request to the service."),
             };
             if (problem.Status == 0) return;
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServiceUnavailableProblems))
+                .LogWarning(error.Exception, "Forwarding {Method} {Path} to the {Service} service failed: {ForwarderError}",
+                    context.Request.Method, context.Request.Path.Value, service, error.Error);
 
             context.Response.Clear();
             context.Response.StatusCode = problem.Status;
@@ -43,6 +47,10 @@ public static class ServiceUnavailableProblems
         });
         return proxy;
     }
+
+    // SocketsHttpHandler's ConnectTimeout surfaces as a timeout with a TimeoutException inside; YARP's ActivityTimeout does not.
+    private static bool IsUnreachable(IForwarderErrorFeature error) =>
+        error.Error is not ForwarderError.RequestTimedOut || error.Exception?.InnerException is TimeoutException;
 
     private static string ServiceName(HttpContext context)
     {

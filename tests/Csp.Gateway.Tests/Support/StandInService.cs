@@ -60,3 +60,36 @@ internal static class HttpStatus
 
     public static bool Is(this HttpResponseMessage response, HttpStatusCode status) => response.StatusCode == status;
 }
+
+/// <summary>
+/// A loopback port whose listen backlog is full and never accepted, so new connections hang in SYN: a service
+/// host that has gone silent rather than refusing.
+/// </summary>
+public sealed class SilentAddress : IDisposable
+{
+    private readonly System.Net.Sockets.Socket _listener;
+    private readonly List<System.Net.Sockets.Socket> _fillers = [];
+
+    public SilentAddress()
+    {
+        _listener = new(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen(0);
+        var endpoint = (IPEndPoint)_listener.LocalEndPoint!;
+        Address = $"http://127.0.0.1:{endpoint.Port}";
+        for (var i = 0; i < 4; i++)
+        {
+            var filler = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { Blocking = false };
+            try { filler.Connect(endpoint); } catch (System.Net.Sockets.SocketException) { }
+            _fillers.Add(filler);
+        }
+    }
+
+    public string Address { get; }
+
+    public void Dispose()
+    {
+        foreach (var filler in _fillers) filler.Dispose();
+        _listener.Dispose();
+    }
+}
