@@ -123,6 +123,7 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
         var response = await Gateway.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.True(response.IsProblem());
     }
 
     [Fact]
