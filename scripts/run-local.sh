@@ -56,7 +56,7 @@ start() { # name, project dir, extra env...
 
 start actionplan services/ActionPlan/Csp.ActionPlan DemoData__Path="$ROOT/demo/actionplan.json"
 start risk services/Risk/Csp.Risk DemoData__Path="$ROOT/demo/risks.json" Risk__ActionPlanGrpc=http://127.0.0.1:5102
-start gateway gateway/Csp.Gateway Ports__Http="$GATEWAY_PORT" ASPNETCORE_URLS="http://127.0.0.1:$GATEWAY_PORT"
+start gateway gateway/Csp.Gateway Urls="http://127.0.0.1:$GATEWAY_PORT"
 
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$GATEWAY_PORT/healthz/ready" >/dev/null 2>&1 && break

@@ -4,7 +4,7 @@ namespace Csp.BuildingBlocks.Hosting;
 /// The correlation id of the work in progress. Set from the <c>X-Correlation-Id</c> header for HTTP and gRPC calls and
 /// from the <c>correlationid</c> CloudEvents attribute for events; copied onto outgoing calls and published events.
 /// </summary>
-public static partial class CorrelationContext
+public static class CorrelationContext
 {
     public const string HeaderName = "X-Correlation-Id";
     public const string LogScopeKey = "CorrelationId";
@@ -27,10 +27,4 @@ public static partial class CorrelationContext
     {
         public void Dispose() => CurrentId.Value = previous;
     }
-}
-
-public static partial class CorrelationContext
-{
-    /// <summary>Logger category for correlation scopes.</summary>
-    public sealed class Scope;
 }

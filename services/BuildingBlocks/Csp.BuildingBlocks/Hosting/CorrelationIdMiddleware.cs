@@ -4,15 +4,37 @@ using Microsoft.Extensions.Logging;
 
 namespace Csp.BuildingBlocks.Hosting;
 
-// INTERIM: replaced by the gateway branch's version at merge.
-public static class CorrelationIdMiddleware
+/// <summary>
+/// Takes the caller's <c>X-Correlation-Id</c> (or starts one), keeps it for the request in <see cref="CorrelationContext"/>
+/// and a logging scope, leaves it on the request headers (so a proxy forwards it) and returns it on the response.
+/// </summary>
+public sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<CorrelationIdMiddleware> logger)
 {
-    public static IApplicationBuilder UseCspCorrelationId(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public async Task InvokeAsync(HttpContext context)
     {
-        using var correlation = CorrelationContext.Begin(context.Request.Headers[CorrelationContext.HeaderName].ToString());
-        context.Response.Headers[CorrelationContext.HeaderName] = CorrelationContext.Current;
-        var logger = context.RequestServices.GetService(typeof(ILogger<CorrelationContext.Scope>)) as ILogger;
-        using var scope = logger?.BeginScope(new Dictionary<string, object?> { [CorrelationContext.LogScopeKey] = CorrelationContext.Current });
-        await next();
-    });
+        var incoming = context.Request.Headers[CorrelationContext.HeaderName].ToString();
+        using var correlation = CorrelationContext.Begin(IsWellFormed(incoming) ? incoming : null);
+        var id = CorrelationContext.Current!;
+
+        context.Request.Headers[CorrelationContext.HeaderName] = id;
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[CorrelationContext.HeaderName] = id;
+            return Task.CompletedTask;
+        });
+
+        using (logger.BeginScope("CorrelationId:{" + CorrelationContext.LogScopeKey + "}", id))
+        {
+            await next(context);
+        }
+    }
+
+    // A client-supplied id goes into logs and onward headers, so only short, plain tokens are kept.
+    private static bool IsWellFormed(string value) =>
+        value.Length is > 0 and <= 128 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');
+}
+
+public static class CorrelationIdApplicationBuilderExtensions
+{
+    public static IApplicationBuilder UseCspCorrelationId(this IApplicationBuilder app) => app.UseMiddleware<CorrelationIdMiddleware>();
 }

@@ -1,0 +1,46 @@
+using Csp.BuildingBlocks.Auth;
+using Csp.BuildingBlocks.Hosting;
+using Csp.Gateway.DevTokens;
+using Csp.Gateway.Hosting;
+using Csp.Gateway.Proxy;
+using Csp.Gateway.RateLimiting;
+using Csp.Gateway.Security;
+
+namespace Csp.Gateway;
+
+/// <summary>The gateway composed from its parts; tests build it in-process with configuration overrides.</summary>
+public static class GatewayApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(GatewayApp).Assembly.GetName().Name });
+        configure?.Invoke(builder);
+
+        builder.AddGatewayHosting();
+        builder.AddCspAuthentication();
+        builder.AddCallerRateLimiting();
+        builder.AddGatewayProxy();
+
+        var app = builder.Build();
+        app.UseGatewayPipeline();
+        return app;
+    }
+
+    /// <summary>Order matters: routing before metrics; authentication before the per-caller rate limiter; authorization last.</summary>
+    private static void UseGatewayPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseCspCorrelationId();
+        app.UseRouting();
+        app.UseGatewayMetrics();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapGatewayHealth();
+        app.MapDevTokenEndpoints();
+        app.MapGatewayProxy();
+    }
+}

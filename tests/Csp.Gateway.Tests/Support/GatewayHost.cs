@@ -1,0 +1,68 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
+
+namespace Csp.Gateway.Tests.Support;
+
+/// <summary>The real gateway on real Kestrel at 127.0.0.1 on a free port, with configuration overrides.</summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri Address { get; }
+    public HttpClient Client { get; }
+
+    /// <summary>Settings for a gateway whose development issuer signs with the test key.</summary>
+    public static Dictionary<string, string?> WithDevIssuer() => new()
+    {
+        ["Auth:DevIssuer:Enabled"] = "true",
+        ["Auth:DevIssuer:SigningKey"] = TestTokens.SigningKey,
+    };
+
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings)
+    {
+        var app = Build(settings, out var address);
+        await app.StartAsync();
+        return new GatewayHost(app, address);
+    }
+
+    public static WebApplication Build(IDictionary<string, string?> settings, out Uri address)
+    {
+        var port = FreePort.Next();
+        address = new Uri($"http://127.0.0.1:{port}");
+        var url = address.ToString().TrimEnd('/');
+        return GatewayApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls(url);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Yarp"] = "Error",
+            });
+        });
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path, string? token = null, string? correlationId = null) =>
+        SendAsync(HttpMethod.Get, path, token, correlationId);
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token = null, string? correlationId = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (correlationId is not null) request.Headers.Add("X-Correlation-Id", correlationId);
+        return Client.SendAsync(request);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
