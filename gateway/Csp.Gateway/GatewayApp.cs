@@ -14,6 +14,9 @@ public static class GatewayApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(GatewayApp).Assembly.GetName().Name });
+        // Routes, clusters and defaults; environment variables and arguments are added again after it so they still win.
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "gateway.json"), optional: false)
+            .AddEnvironmentVariables().AddCommandLine(args);
         configure?.Invoke(builder);
 
         builder.AddGatewayHosting();

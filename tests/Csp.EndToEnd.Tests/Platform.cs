@@ -1,0 +1,86 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Csp.ActionPlan;
+using Csp.Gateway;
+using Csp.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using StackExchange.Redis;
+
+namespace Csp.EndToEnd.Tests;
+
+/// <summary>
+/// The platform as `make run` starts it: the action-plan service with the demo data, the gateway in front with the
+/// development issuer on (same signing key), on a fresh database of the real test Redis. The other services' clusters
+/// point at ports where nothing listens, as when a service is down.
+/// </summary>
+public sealed class Platform : IAsyncLifetime
+{
+    public RunningApp ActionPlan { get; private set; } = null!;
+    public WebApplication Gateway { get; private set; } = null!;
+    public Uri GatewayAddress { get; private set; } = null!;
+    public IDatabase Redis { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var db = RedisServer.Instance.TakeDatabase();
+        Redis = RedisServer.Instance.Connection.GetDatabase(db);
+        var settings = new Dictionary<string, string?>(TestRedis.Configuration(db));
+        foreach (var (k, v) in TestAuth.Configuration) settings[k] = v;
+        settings["DemoData:Path"] = RepoPaths.Demo("actionplan.json");
+        settings["DemoData:UsersPath"] = RepoPaths.Demo("users.json");
+        ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
+        await WaitForDemoDataAsync();
+
+        var port = FreePort.Next();
+        GatewayAddress = new Uri($"http://127.0.0.1:{port}");
+        Gateway = GatewayApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls(GatewayAddress.ToString().TrimEnd('/'));
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(TestAuth.Configuration)
+            {
+                ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
+                ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = ActionPlan.BaseAddress.ToString(),
+                ["ReverseProxy:Clusters:risk:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ReverseProxy:Clusters:funding:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ReverseProxy:Clusters:kpi:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+        });
+        await Gateway.StartAsync();
+    }
+
+    private async Task WaitForDemoDataAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await Redis.SortedSetLengthAsync("actionplan:{medway}:actions") < 30)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("demo data was not loaded");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>A client of the gateway, anonymous.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Signs in as a demo user through the gateway's development token endpoint, as a developer would.</summary>
+    public async Task<HttpClient> SignInAsync(string userId)
+    {
+        using var anonymous = Anonymous();
+        var response = await anonymous.PostAsJsonAsync("/dev/token", new { user = userId });
+        response.EnsureSuccessStatusCode();
+        var token = (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!;
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.StopAsync();
+        await Gateway.DisposeAsync();
+        await ActionPlan.DisposeAsync();
+    }
+}
