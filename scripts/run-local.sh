@@ -50,7 +50,7 @@ start() { # name, project dir, extra env...
   local dll="$dir/bin/Debug/net10.0/$(basename "$dir").dll"
   [ -f "$ROOT/$dll" ] || return 0
   echo "Starting $name (log: .data/logs/$name.log)"
-  (cd "$ROOT/$dir" && env "$@" dotnet "bin/Debug/net10.0/$(basename "$dir").dll" >"$DATA/logs/$name.log" 2>&1) &
+  (cd "$ROOT/$dir" && exec env "$@" dotnet "bin/Debug/net10.0/$(basename "$dir").dll" >"$DATA/logs/$name.log" 2>&1) &
   PIDS+=($!)
 }
 

@@ -30,7 +30,7 @@ public static class ServiceDefaults
         builder.Logging.AddJsonConsole(o =>
         {
             o.IncludeScopes = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             o.UseUtcTimestamp = true;
         });
 
