@@ -48,4 +48,13 @@ public class GrpcApiTests(ActionPlanHost host) : IClassFixture<ActionPlanHost>
         var error = await Assert.ThrowsAsync<RpcException>(() => new ActionPlanQueries.ActionPlanQueriesClient(channel).GetSummaryAsync(new GetSummaryRequest { PartnershipId = "medway" }).ResponseAsync);
         Assert.NotEqual(StatusCode.OK, error.StatusCode);
     }
+
+    [Fact]
+    public async Task The_callers_correlation_id_is_carried_into_and_back_from_a_gRPC_call()
+    {
+        var call = Client().GetSummaryAsync(new GetSummaryRequest { PartnershipId = "medway" }, new Metadata { { "x-correlation-id", "grpc-corr-7" } });
+        var headers = await call.ResponseHeadersAsync;
+        await call.ResponseAsync;
+        Assert.Equal("grpc-corr-7", headers.GetValue("x-correlation-id"));
+    }
 }

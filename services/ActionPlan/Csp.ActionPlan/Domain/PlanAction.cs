@@ -41,27 +41,23 @@ public sealed record PlanAction
 
     public bool UpdatedOnOrAfter(DateOnly date) => Updates.Any(u => UkTime.DateOf(u.At) >= date);
 
-    public static PlanAction Create(long id, string partnershipId, ActionDefinition definition, string createdBy, DateTimeOffset now) => new()
+    /// <summary>A new action: not started, no progress, no updates; everything else from the definition.</summary>
+    public static PlanAction Create(long id, string partnershipId, ActionDefinition definition, string createdBy, DateTimeOffset now) => new PlanAction
     {
         Id = id,
         PartnershipId = partnershipId,
         PlanId = definition.PlanId,
         PriorityId = definition.PriorityId,
-        AreaOfFocusId = definition.AreaOfFocusId,
         Title = definition.Title,
-        Description = definition.Description,
         Strand = definition.Strand,
         LeadAgencyId = definition.LeadAgencyId,
-        SupportingAgencyIds = definition.SupportingAgencyIds,
         Owner = definition.Owner,
         StartDate = definition.StartDate,
         DueDate = definition.DueDate,
-        Milestones = definition.Milestones,
         Status = ActionStatus.NotStarted,
-        ProgressPercent = 0,
         CreatedAt = now,
         CreatedBy = createdBy,
-    };
+    }.Revise(definition);
 
     /// <summary>The manager revises what the action is (not its progress: that comes from updates).</summary>
     public PlanAction Revise(ActionDefinition definition) => this with

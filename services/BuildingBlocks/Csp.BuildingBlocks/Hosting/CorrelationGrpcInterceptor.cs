@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Csp.BuildingBlocks.Hosting;
 
-/// <summary>Carries the correlation id into gRPC calls a service serves (from the <c>x-correlation-id</c> metadata).</summary>
+/// <summary>Carries the correlation id into gRPC calls a service serves (from the <c>x-correlation-id</c> metadata, or a new
+/// one) and returns it in the response headers, as the HTTP middleware does.</summary>
 public sealed class CorrelationGrpcInterceptor(ILogger<CorrelationGrpcInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -12,6 +13,7 @@ public sealed class CorrelationGrpcInterceptor(ILogger<CorrelationGrpcIntercepto
         var incoming = context.RequestHeaders.GetValue(CorrelationContext.HeaderName.ToLowerInvariant());
         using var correlation = CorrelationContext.Begin(incoming);
         using var scope = logger.BeginScope(new Dictionary<string, object?> { [CorrelationContext.LogScopeKey] = CorrelationContext.Current });
+        await context.WriteResponseHeadersAsync(new Metadata { { CorrelationContext.HeaderName.ToLowerInvariant(), CorrelationContext.Current! } });
         return await continuation(request, context);
     }
 }

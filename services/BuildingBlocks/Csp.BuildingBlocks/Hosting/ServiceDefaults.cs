@@ -34,6 +34,7 @@ public static class ServiceDefaults
             o.UseUtcTimestamp = true;
         });
 
+        builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             if (CorrelationContext.Current is { } id) ctx.ProblemDetails.Extensions["correlationId"] = id;
