@@ -22,13 +22,17 @@ public sealed class RiskMetrics(IServiceScopeFactory scopes, TimeProvider clock)
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
+        IServiceScope scope;
+        try { scope = scopes.CreateScope(); }
+        catch (ObjectDisposedException) { return; } // a stopped host in the same process (tests): nothing to report
+        using var _ = scope;
         var store = scope.ServiceProvider.GetRequiredService<RiskStore>();
         var today = UkTime.Today(clock);
         var byBand = new Dictionary<string[], int>();
         var above = new Dictionary<string[], int>();
         var overdue = new Dictionary<string[], int>();
-        foreach (var partnership in await store.ListPartnershipsAsync())
+        var partnerships = await store.ListPartnershipsAsync();
+        foreach (var partnership in partnerships)
         {
             var matrix = await store.GetMatrixAsync(partnership);
             var open = (await store.ListRisksAsync(partnership)).Select(r => r.Value).Where(r => r.IsOpen).ToList();
@@ -36,17 +40,18 @@ public sealed class RiskMetrics(IServiceScopeFactory scopes, TimeProvider clock)
             above[[partnership]] = open.Count(r => matrix.IsAboveTolerance(r.Current));
             overdue[[partnership]] = open.Count(r => r.IsReviewOverdue(today));
         }
-        Replace(Risks, byBand);
-        Replace(AboveTolerance, above);
-        Replace(ReviewsOverdue, overdue);
+        Replace(Risks, byBand, partnerships);
+        Replace(AboveTolerance, above, partnerships);
+        Replace(ReviewsOverdue, overdue, partnerships);
     }
 
-    /// <summary>Sets the gauge to exactly these series: series that no longer exist are removed, not left stale.</summary>
-    private static void Replace(Gauge gauge, Dictionary<string[], int> values)
+    /// <summary>Sets the gauge to exactly these series for these partnerships: series that no longer exist (e.g. a band
+    /// the new matrix dropped) are removed, not left stale. Series of other partnerships are left alone.</summary>
+    private static void Replace(Gauge gauge, Dictionary<string[], int> values, IReadOnlyList<string> partnerships)
     {
         var keep = values.Keys.Select(k => string.Join('\u001f', k)).ToHashSet();
         foreach (var labels in gauge.GetAllLabelValues().ToList())
-            if (!keep.Contains(string.Join('\u001f', labels))) gauge.RemoveLabelled(labels);
+            if (partnerships.Contains(labels[0]) && !keep.Contains(string.Join('\u001f', labels))) gauge.RemoveLabelled(labels);
         foreach (var (labels, value) in values) gauge.WithLabels(labels).Set(value);
     }
 }
