@@ -225,6 +225,19 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
         Assert.Contains("csp_risk_reviews_overdue{partnership=\"gauges\"} 1", metrics);
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_risk_and_matrix_endpoints()
+    {
+        using var anonymous = host.App.Client();
+        var doc = (await anonymous.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var paths = doc["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/api/partnerships/{partnershipId}/risks", paths);
+        Assert.Contains("/api/partnerships/{partnershipId}/risks/heat-map", paths);
+        Assert.Contains("/api/partnerships/{partnershipId}/risks/{riskId}/assessments", paths);
+        Assert.Contains("/api/partnerships/{partnershipId}/risks/{riskId}/mitigations", paths);
+        Assert.Contains("/api/partnerships/{partnershipId}/risk-matrix", paths);
+    }
+
     private static JsonObject Details(Action<JsonObject>? change = null)
     {
         var body = RiskHost.RiskBody(change);

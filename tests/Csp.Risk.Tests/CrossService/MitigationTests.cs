@@ -76,12 +76,19 @@ public class MitigationTests(PlatformHost host) : IClassFixture<PlatformHost>
     [Fact]
     public async Task A_mitigation_to_another_partnerships_action_is_refused()
     {
-        var otherAction = await host.CreateActionAsync("other", "other-plan", "asb");
-        var riskId = await host.CreateRiskAsync();
-        var before = await host.StoredRiskAsync(riskId);
-        var response = await LinkAsync(riskId, otherAction + 1000); // ids are per partnership: make sure medway has no such id
+        await host.CreateActionAsync();
+        var medwayAction = await host.CreateActionAsync(); // id 2 or more in medway
+        await host.CreateActionAsync("other", "other-plan", "asb");
+        var otherActions = (await host.Redis.SortedSetRangeByRankAsync("actionplan:{other}:actions")).Select(v => (long)v).ToList();
+        Assert.DoesNotContain(medwayAction, otherActions);
+
+        using var otherManager = host.Risk.Client(TestUser.Manager("other"));
+        var created = await otherManager.PostAsJsonAsync("/api/partnerships/other/risks", RiskHost.RiskBody());
+        var riskId = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<long>();
+        var response = await otherManager.PostAsJsonAsync($"/api/partnerships/other/risks/{riskId}/mitigations", new { actionId = medwayAction });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(before, await host.StoredRiskAsync(riskId));
+        Assert.NotNull((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["actionId"]);
+        Assert.False(await host.Redis.KeyExistsAsync($"risk:{{other}}:action-risks:{medwayAction}"));
     }
 
     [Fact]
