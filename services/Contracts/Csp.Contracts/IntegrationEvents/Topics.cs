@@ -7,4 +7,8 @@ public static class Topics
     public const string ActionStatusChanged = "action.status-changed";
     public const string ActionCompleted = "action.completed";
     public const string ActionOverdue = "action.overdue";
+
+    public const string RiskAssessed = "risk.assessed";
+    public const string RiskEscalated = "risk.escalated";
+    public const string RiskReviewOverdue = "risk.review-overdue";
 }

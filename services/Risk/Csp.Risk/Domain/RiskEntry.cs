@@ -1,0 +1,125 @@
+using System.Text.Json.Serialization;
+using Csp.BuildingBlocks.Time;
+
+namespace Csp.Risk.Domain;
+
+/// <summary>
+/// A risk in a partnership's register (or one of its sub-registers, e.g. the Medway Task Force's). Named RiskEntry so the
+/// namespace <c>Csp.Risk</c> and the type do not collide. Its assessments are append-only: the current rating is the
+/// latest assessment's, and the history answers "is it getting better?".
+/// </summary>
+public sealed record RiskEntry
+{
+    public required long Id { get; init; }
+    public required string PartnershipId { get; init; }
+    public required string Register { get; init; }
+    public required RiskDetails Details { get; init; }
+    public required RiskStatus Status { get; init; }
+    public required DateOnly NextReviewDate { get; init; }
+    public IReadOnlyList<Assessment> Assessments { get; init; } = [];
+    public IReadOnlyList<Mitigation> Mitigations { get; init; } = [];
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required string CreatedBy { get; init; }
+    public DateTimeOffset? ClosedAt { get; init; }
+    public string? ClosedBecause { get; init; }
+
+    /// <summary>The review date for which <c>risk.review-overdue</c> has been raised; raised again only when the date moves.</summary>
+    public DateOnly? ReviewOverdueRaisedFor { get; init; }
+
+    [JsonIgnore] public Assessment Latest => Assessments[^1];
+    [JsonIgnore] public RiskRating Current => Latest.Current;
+    [JsonIgnore] public RiskRating? Inherent => Assessments.LastOrDefault(a => a.Inherent is not null)?.Inherent;
+    [JsonIgnore] public RiskRating? Target => Assessments.LastOrDefault(a => a.Target is not null)?.Target;
+    [JsonIgnore] public bool IsOpen => Status == RiskStatus.Open;
+
+    [JsonIgnore] public Direction? DirectionOfTravel => RiskRules.DirectionOfTravel(Assessments);
+
+    public bool IsReviewOverdue(DateOnly today) => IsOpen && today > NextReviewDate;
+
+    /// <summary>"mitigations complete: review the rating" when every linked mitigation is done and the risk has not been
+    /// reassessed since the last one was finished.</summary>
+    [JsonIgnore] public string? ReviewPrompt =>
+        IsOpen && Mitigations.Count > 0 && Mitigations.All(m => m.Done) && Mitigations.Max(m => m.DoneAt) > Latest.At
+            ? "mitigations complete: review the rating" : null;
+
+    /// <summary>The current rating as it stood at <paramref name="instant"/> (null if the risk did not exist or was closed).</summary>
+    public RiskRating? CurrentAt(DateTimeOffset instant)
+    {
+        if (CreatedAt > instant || (ClosedAt is { } closed && closed <= instant)) return null;
+        return Assessments.LastOrDefault(a => a.At <= instant)?.Current;
+    }
+
+    public static RiskEntry Create(long id, string partnershipId, string register, RiskDetails details, AssessmentDetails first,
+        string by, string byName, DateTimeOffset now, DateOnly? nextReviewDate)
+    {
+        var assessment = new Assessment(now, by, byName, first.Inherent ?? first.Current, first.Current, first.Target, first.Rationale);
+        return new RiskEntry
+        {
+            Id = id, PartnershipId = partnershipId, Register = register, Details = details, Status = RiskStatus.Open,
+            NextReviewDate = nextReviewDate ?? RiskRules.NextReview(UkTime.DateOf(now), details.ReviewFrequency),
+            Assessments = [assessment], CreatedAt = now, CreatedBy = by,
+        };
+    }
+
+    public RiskEntry Revise(RiskDetails details, DateOnly? nextReviewDate) =>
+        this with { Details = details, NextReviewDate = nextReviewDate ?? NextReviewDate };
+
+    /// <summary>Appends an assessment; inherent and target carry forward when not given. The next review date moves on
+    /// by the review frequency (or to the date given).</summary>
+    public RiskEntry Reassess(AssessmentDetails details, string by, string byName, DateTimeOffset now, DateOnly? nextReviewDate) => this with
+    {
+        Assessments = [.. Assessments, new Assessment(now, by, byName, details.Inherent ?? Inherent, details.Current, details.Target ?? Target, details.Rationale)],
+        NextReviewDate = nextReviewDate ?? RiskRules.NextReview(UkTime.DateOf(now), Details.ReviewFrequency),
+    };
+
+    public RiskEntry Close(string because, DateTimeOffset now) => this with { Status = RiskStatus.Closed, ClosedAt = now, ClosedBecause = because };
+
+    public bool IsLinkedTo(long actionId) => Mitigations.Any(m => m.ActionId == actionId);
+
+    public RiskEntry Link(Mitigation mitigation) => this with { Mitigations = [.. Mitigations, mitigation] };
+
+    /// <summary>Marks the mitigation of <paramref name="actionId"/> done. False (and unchanged) if it is not linked or
+    /// already done: delivering the same completion twice changes nothing.</summary>
+    public bool TryMarkMitigationDone(long actionId, DateTimeOffset at, out RiskEntry marked)
+    {
+        marked = this;
+        var index = Mitigations.ToList().FindIndex(m => m.ActionId == actionId);
+        if (index < 0 || Mitigations[index].Done) return false;
+        var list = Mitigations.ToList();
+        list[index] = list[index] with { Done = true, DoneAt = at };
+        marked = this with { Mitigations = list };
+        return true;
+    }
+
+    public bool TryRaiseReviewOverdue(DateOnly today, out RiskEntry marked)
+    {
+        marked = this;
+        if (!IsReviewOverdue(today) || ReviewOverdueRaisedFor == NextReviewDate) return false;
+        marked = this with { ReviewOverdueRaisedFor = NextReviewDate };
+        return true;
+    }
+}
+
+/// <summary>What the risk is: the seed tables' Risk, Description and "Action to avoid or mitigate risk", and the rest of a register row.</summary>
+public sealed record RiskDetails(
+    string Title, string? Summary, string? Cause, string? Event, string? Consequence, string? Category,
+    string OwningAgencyId, string Owner, string? ExistingControls, string? MitigatingActions,
+    Treatment Treatment, ReviewFrequency ReviewFrequency);
+
+/// <summary>One assessment: who, when, the three ratings and why.</summary>
+public sealed record Assessment(DateTimeOffset At, string By, string ByName, RiskRating? Inherent, RiskRating Current, RiskRating? Target, string Rationale);
+
+/// <summary>A validated assessment: the current rating and rationale are required; inherent and target may carry forward.</summary>
+public sealed record AssessmentDetails(RiskRating? Inherent, RiskRating Current, RiskRating? Target, string Rationale);
+
+/// <summary>An action of the action plan that mitigates the risk; done when the action-plan service reports it completed.</summary>
+public sealed record Mitigation(long ActionId, string Title, string LeadAgencyId, DateTimeOffset LinkedAt, string LinkedBy, bool Done, DateTimeOffset? DoneAt);
+
+public enum RiskStatus { Open, Closed }
+
+/// <summary>The four Ts of risk treatment.</summary>
+public enum Treatment { Tolerate, Treat, Transfer, Terminate }
+
+public enum ReviewFrequency { Monthly, Quarterly, SixMonthly, Annual }
+
+public enum Direction { Improving, Stable, Worsening }

@@ -1,0 +1,36 @@
+namespace Csp.Risk.Domain;
+
+/// <summary>The register's rules that are not one risk's state: review dates, direction of travel, escalation.</summary>
+public static class RiskRules
+{
+    public static DateOnly NextReview(DateOnly from, ReviewFrequency frequency) => frequency switch
+    {
+        ReviewFrequency.Monthly => from.AddMonths(1),
+        ReviewFrequency.Quarterly => from.AddMonths(3),
+        ReviewFrequency.SixMonthly => from.AddMonths(6),
+        ReviewFrequency.Annual => from.AddYears(1),
+        _ => throw new ArgumentOutOfRangeException(nameof(frequency)),
+    };
+
+    /// <summary>From the last two current ratings, by matrix score (higher = worse); null until there are two.</summary>
+    public static Direction? DirectionOfTravel(IReadOnlyList<Assessment> assessments)
+    {
+        if (assessments.Count < 2) return null;
+        var (before, now) = (assessments[^2].Current.Score, assessments[^1].Current.Score);
+        return now < before ? Direction.Improving : now > before ? Direction.Worsening : Direction.Stable;
+    }
+
+    /// <summary>
+    /// Why a change of current rating escalates, or null: it moved into a band above the tolerance line (from at or below
+    /// it, or it is new), or it worsened by at least one band. Staying above tolerance is not a new escalation, so a
+    /// crossing escalates once.
+    /// </summary>
+    public static string? Escalation(RiskMatrix matrix, RiskRating? previous, RiskRating next)
+    {
+        var nowAbove = matrix.IsAboveTolerance(next);
+        var wasAbove = previous is not null && matrix.IsAboveTolerance(previous);
+        if (nowAbove && !wasAbove) return "above-tolerance";
+        if (previous is not null && matrix.Severity(previous.Band) >= 0 && matrix.Severity(next.Band) > matrix.Severity(previous.Band)) return "worsened-band";
+        return null;
+    }
+}

@@ -1,0 +1,3 @@
+using Csp.Risk;
+
+RiskApp.Build(args).Run();

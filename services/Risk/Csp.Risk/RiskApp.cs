@@ -1,0 +1,58 @@
+using Csp.BuildingBlocks.EventBus;
+using Csp.BuildingBlocks.Hosting;
+using Csp.BuildingBlocks.Redis;
+using Csp.Contracts.ActionPlan.V1;
+using Csp.Contracts.IntegrationEvents;
+using Csp.Risk.Api;
+using Csp.Risk.DemoData;
+using Csp.Risk.Events;
+using Csp.Risk.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Csp.Risk;
+
+/// <summary>The risk-register service, composed. Tests build it in-process on real Kestrel with their own configuration.</summary>
+public static class RiskApp
+{
+    public const string ServiceName = "risk";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults(ServiceName);
+        builder.AddCspEventBus()
+            .AddSubscription<ActionCompleted, ActionCompletedHandler>(Topics.ActionCompleted);
+        builder.AddRiskServices();
+
+        var app = builder.Build();
+        app.UseServiceDefaults();
+        app.MapDefaultEndpoints();
+        app.MapEventBusEndpoints();
+        app.MapRiskMatrixApi();
+        app.MapRisksApi();
+        app.MapGrpcService<RiskGrpcService>().RequireGrpcPort(app.Services);
+        app.Services.GetRequiredService<RiskMetrics>().Register();
+        return app;
+    }
+
+    private static void AddRiskServices(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RiskOptions>().Bind(builder.Configuration.GetSection(RiskOptions.Section))
+            .Validate(o => o.ActionPlanGrpc.IsAbsoluteUri && o.ActionPlanDeadline > TimeSpan.Zero, "Risk:ActionPlanGrpc must be an absolute URI and Risk:ActionPlanDeadline positive.")
+            .ValidateOnStart();
+        builder.Services.AddGrpcClient<ActionPlanQueries.ActionPlanQueriesClient>((sp, o) => o.Address = sp.GetRequiredService<IOptions<RiskOptions>>().Value.ActionPlanGrpc)
+            .AddInterceptor(() => new CorrelationGrpcClientInterceptor());
+        builder.Services.AddSingleton<AggregateWriter>();
+        builder.Services.AddSingleton<RiskStore>();
+        builder.Services.AddScoped<RiskCommands>();
+        builder.Services.AddSingleton<RiskMetrics>();
+        builder.Services.AddOptions<ReviewOptions>().Bind(builder.Configuration.GetSection(ReviewOptions.Section));
+        builder.Services.AddSingleton<ReviewMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewMonitor>());
+        builder.Services.AddOptions<DemoDataOptions>().Bind(builder.Configuration.GetSection(DemoDataOptions.Section));
+        builder.Services.AddScoped<DemoDataLoader>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{DemoDataOptions.Section}:Path"]))
+            builder.Services.AddHostedService<DemoDataStartup>();
+    }
+}
