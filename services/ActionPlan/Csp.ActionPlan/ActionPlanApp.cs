@@ -30,7 +30,7 @@ public static class ActionPlanApp
         app.MapActionsApi();
         app.MapUpdateRoundsApi();
         app.MapGrpcService<ActionPlanGrpcService>().RequireGrpcPort(app.Services);
-        app.Services.GetRequiredService<ActionPlanMetrics>().Register();
+        app.Services.GetRequiredService<ActionPlanMetrics>().Register(app.Services);
         return app;
     }
 

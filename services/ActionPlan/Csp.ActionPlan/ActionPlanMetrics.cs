@@ -1,6 +1,7 @@
 using Csp.ActionPlan.Domain;
 using Csp.ActionPlan.Events;
 using Csp.ActionPlan.Storage;
+using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Time;
 using Prometheus;
 
@@ -11,25 +12,25 @@ namespace Csp.ActionPlan;
 /// <c>csp_actions{partnership,priority,strand,status}</c> and <c>csp_actions_overdue{partnership,priority}</c>.
 /// Labels are bounded (ids and enum names, never free text or users).
 /// </summary>
-public sealed class ActionPlanMetrics(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class ActionPlanMetrics(TimeProvider clock)
 {
     private static readonly Gauge Actions = Metrics.CreateGauge("csp_actions", "Actions in the plan by partnership, priority, strand and status.",
         new GaugeConfiguration { LabelNames = ["partnership", "priority", "strand", "status"] });
     private static readonly Gauge Overdue = Metrics.CreateGauge("csp_actions_overdue", "Open actions past their due date (UK calendar).",
         new GaugeConfiguration { LabelNames = ["partnership", "priority"] });
 
-    public void Register() => Metrics.DefaultRegistry.AddBeforeCollectCallback(RefreshAsync);
+    public void Register(IServiceProvider services) => BusinessGauges.Register(services, RefreshAsync);
 
-    public async Task RefreshAsync(CancellationToken cancellationToken)
+    public async Task RefreshAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
-        var store = scope.ServiceProvider.GetRequiredService<ActionPlanStore>();
+        var store = services.GetRequiredService<ActionPlanStore>();
         var today = UkTime.Today(clock);
         var counts = new Dictionary<(string, string, string, string), int>();
         var overdue = new Dictionary<(string, string), int>();
-        foreach (var partnership in await store.ListPartnershipsAsync())
+        var partnerships = (await store.ListPartnershipsAsync()).Select(p => p.Value.Id).ToList();
+        foreach (var partnership in partnerships)
         {
-            foreach (var a in (await store.ListActionsAsync(partnership.Value.Id)).Select(v => v.Value))
+            foreach (var a in (await store.ListActionsAsync(partnership)).Select(v => v.Value))
             {
                 var key = (a.PartnershipId, a.PriorityId, ActionEvents.Name(a.Strand), ActionEvents.Name(a.Status));
                 counts[key] = counts.GetValueOrDefault(key) + 1;
@@ -37,16 +38,7 @@ public sealed class ActionPlanMetrics(IServiceScopeFactory scopes, TimeProvider 
                 else overdue.TryAdd((a.PartnershipId, a.PriorityId), 0);
             }
         }
-        Replace(Actions, counts.ToDictionary(kv => new[] { kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Key.Item4 }, kv => kv.Value));
-        Replace(Overdue, overdue.ToDictionary(kv => new[] { kv.Key.Item1, kv.Key.Item2 }, kv => kv.Value));
-    }
-
-    /// <summary>Sets the gauge to exactly these series: series that no longer exist are removed, not left stale.</summary>
-    private static void Replace(Gauge gauge, Dictionary<string[], int> values)
-    {
-        var keep = values.Keys.Select(k => string.Join('\u001f', k)).ToHashSet();
-        foreach (var labels in gauge.GetAllLabelValues().ToList())
-            if (!keep.Contains(string.Join('\u001f', labels))) gauge.RemoveLabelled(labels);
-        foreach (var (labels, value) in values) gauge.WithLabels(labels).Set(value);
+        BusinessGauges.Replace(Actions, counts.ToDictionary(kv => new[] { kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Key.Item4 }, kv => kv.Value), partnerships);
+        BusinessGauges.Replace(Overdue, overdue.ToDictionary(kv => new[] { kv.Key.Item1, kv.Key.Item2 }, kv => kv.Value), partnerships);
     }
 }

@@ -32,7 +32,7 @@ public static class RiskApp
         app.MapRiskMatrixApi();
         app.MapRisksApi();
         app.MapGrpcService<RiskGrpcService>().RequireGrpcPort(app.Services);
-        app.Services.GetRequiredService<RiskMetrics>().Register();
+        app.Services.GetRequiredService<RiskMetrics>().Register(app.Services);
         return app;
     }
 
