@@ -2,6 +2,7 @@ using Csp.ActionPlan.Api;
 using Csp.ActionPlan.DemoData;
 using Csp.ActionPlan.Events;
 using Csp.ActionPlan.Storage;
+using Csp.BuildingBlocks.DemoData;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Redis;
@@ -43,9 +44,6 @@ public static class ActionPlanApp
         builder.Services.AddOptions<OverdueOptions>().Bind(builder.Configuration.GetSection(OverdueOptions.Section));
         builder.Services.AddSingleton<OverdueMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OverdueMonitor>());
-        builder.Services.AddOptions<DemoDataOptions>().Bind(builder.Configuration.GetSection(DemoDataOptions.Section));
-        builder.Services.AddScoped<DemoDataLoader>();
-        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{DemoDataOptions.Section}:Path"]))
-            builder.Services.AddHostedService<DemoDataStartup>();
+        builder.AddDemoData<DemoDataLoader>();
     }
 }

@@ -4,6 +4,7 @@ using Csp.ActionPlan.Storage;
 using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Time;
 using Prometheus;
+using Csp.BuildingBlocks.Http;
 
 namespace Csp.ActionPlan;
 
@@ -32,7 +33,7 @@ public sealed class ActionPlanMetrics(TimeProvider clock)
         {
             foreach (var a in (await store.ListActionsAsync(partnership)).Select(v => v.Value))
             {
-                var key = (a.PartnershipId, a.PriorityId, ActionEvents.Name(a.Strand), ActionEvents.Name(a.Status));
+                var key = (a.PartnershipId, a.PriorityId, ApiJson.Name(a.Strand), ApiJson.Name(a.Status));
                 counts[key] = counts.GetValueOrDefault(key) + 1;
                 if (a.IsOverdue(today)) overdue[(a.PartnershipId, a.PriorityId)] = overdue.GetValueOrDefault((a.PartnershipId, a.PriorityId)) + 1;
                 else overdue.TryAdd((a.PartnershipId, a.PriorityId), 0);

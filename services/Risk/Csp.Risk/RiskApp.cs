@@ -1,3 +1,4 @@
+using Csp.BuildingBlocks.DemoData;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Redis;
@@ -50,9 +51,6 @@ public static class RiskApp
         builder.Services.AddOptions<ReviewOptions>().Bind(builder.Configuration.GetSection(ReviewOptions.Section));
         builder.Services.AddSingleton<ReviewMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewMonitor>());
-        builder.Services.AddOptions<DemoDataOptions>().Bind(builder.Configuration.GetSection(DemoDataOptions.Section));
-        builder.Services.AddScoped<DemoDataLoader>();
-        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{DemoDataOptions.Section}:Path"]))
-            builder.Services.AddHostedService<DemoDataStartup>();
+        builder.AddDemoData<DemoDataLoader>();
     }
 }

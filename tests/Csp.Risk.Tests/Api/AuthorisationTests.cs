@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Csp.Risk.Tests.Domain;
 using Csp.TestSupport;
+using Csp.BuildingBlocks.Http;
 
 namespace Csp.Risk.Tests.Api;
 
@@ -110,11 +111,11 @@ public class AuthorisationTests(RiskHost host) : IClassFixture<RiskHost>
         foreach (var user in new[] { TestUser.Board(p), TestUser.Partner("medway-council", p), TestUser.Manager() })
         {
             using var client = host.App.Client(user);
-            Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync($"/api/partnerships/{p}/risk-matrix", Matrices.FiveByFive(), RiskJson.Options)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync($"/api/partnerships/{p}/risk-matrix", Matrices.FiveByFive(), ApiJson.Options)).StatusCode);
         }
         using var manager = host.App.Client(TestUser.Manager(p));
         Assert.True((bool)(await manager.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/partnerships/{p}/risk-matrix"))!["isDefault"]!);
-        Assert.Equal(HttpStatusCode.OK, (await manager.PutAsJsonAsync($"/api/partnerships/{p}/risk-matrix", Matrices.FiveByFive(), RiskJson.Options)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await manager.PutAsJsonAsync($"/api/partnerships/{p}/risk-matrix", Matrices.FiveByFive(), ApiJson.Options)).StatusCode);
     }
 
     [Fact]

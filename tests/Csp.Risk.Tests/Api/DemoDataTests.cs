@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Csp.BuildingBlocks.DemoData;
 using Csp.Risk.DemoData;
 using Csp.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

@@ -8,6 +8,7 @@ using Csp.Risk.Domain;
 using Csp.Risk.Tests.Domain;
 using Csp.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Csp.BuildingBlocks.Http;
 
 namespace Csp.Risk.Tests.Api;
 
@@ -157,7 +158,7 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
         var before = (await manager.GetFromJsonAsync<JsonObject>($"/api/partnerships/{p}/risk-matrix"))!;
         Assert.True((bool)before["isDefault"]!);
 
-        var put = await manager.PutAsJsonAsync($"/api/partnerships/{p}/risk-matrix", Matrices.FiveByFive(), RiskJson.Options);
+        var put = await manager.PutAsJsonAsync($"/api/partnerships/{p}/risk-matrix", Matrices.FiveByFive(), ApiJson.Options);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal("\"1\"", put.Headers.ETag?.Tag);
 
@@ -173,8 +174,8 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
         Assert.NotNull((await councilNotation.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["current"]);
 
         // Changing it again needs the ETag; a stale one is refused.
-        Assert.Equal(HttpStatusCode.PreconditionRequired, (await manager.PutAsJsonAsync($"/api/partnerships/{p}/risk-matrix", Matrices.FiveByFive(), RiskJson.Options)).StatusCode);
-        var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/partnerships/{p}/risk-matrix") { Content = JsonContent.Create(Matrices.FiveByFive(), options: RiskJson.Options) };
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await manager.PutAsJsonAsync($"/api/partnerships/{p}/risk-matrix", Matrices.FiveByFive(), ApiJson.Options)).StatusCode);
+        var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/partnerships/{p}/risk-matrix") { Content = JsonContent.Create(Matrices.FiveByFive(), options: ApiJson.Options) };
         stale.Headers.IfMatch.Add(new EntityTagHeaderValue("\"9\""));
         Assert.Equal(HttpStatusCode.PreconditionFailed, (await manager.SendAsync(stale)).StatusCode);
     }

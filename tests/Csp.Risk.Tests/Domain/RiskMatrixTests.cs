@@ -84,8 +84,8 @@ public class RiskMatrixTests
     [Fact]
     public void A_matrix_survives_storage_as_JSON()
     {
-        var json = System.Text.Json.JsonSerializer.Serialize(Matrices.Loaded(Matrices.FiveByFive()), RiskJson.Options);
-        var back = System.Text.Json.JsonSerializer.Deserialize<RiskMatrix>(json, RiskJson.Options)!;
+        var json = System.Text.Json.JsonSerializer.Serialize(Matrices.Loaded(Matrices.FiveByFive()), ApiJson.Options);
+        var back = System.Text.Json.JsonSerializer.Deserialize<RiskMatrix>(json, ApiJson.Options)!;
         Assert.True(back.TryRead("3x5", out var r));
         Assert.Equal(15, r.Score);
         Assert.Equal("red", r.Band);

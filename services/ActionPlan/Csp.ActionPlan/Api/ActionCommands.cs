@@ -113,5 +113,5 @@ public sealed class ActionCommands(ActionPlanStore store, TimeProvider clock, IL
 
     private AuditEntry Audit(Caller caller, string what, long id, PlanAction? before, PlanAction after) => new(
         caller.Subject, clock.GetUtcNow(), what, "action", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        before is null ? null : AuditLog.Snapshot(before, ActionPlanJson.Options), AuditLog.Snapshot(after, ActionPlanJson.Options), CorrelationContext.Current);
+        before is null ? null : AuditLog.Snapshot(before, ApiJson.Options), AuditLog.Snapshot(after, ApiJson.Options), CorrelationContext.Current);
 }

@@ -3,6 +3,7 @@ using Csp.ActionPlan.Events;
 using Csp.ActionPlan.Storage;
 using Csp.Contracts.ActionPlan.V1;
 using Grpc.Core;
+using Csp.BuildingBlocks.Http;
 
 namespace Csp.ActionPlan.Api;
 
@@ -24,9 +25,9 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
         var errors = new BuildingBlocks.Http.ValidationErrors();
         var query = new ActionQuery(
             PriorityId: string.IsNullOrEmpty(request.PriorityId) ? null : request.PriorityId,
-            Strand: ActionsApi.Parse<Strand>("strand", request.Strand, errors),
+            Strand: ApiJson.Parse<Strand>("strand", request.Strand, errors),
             AgencyId: string.IsNullOrEmpty(request.AgencyId) ? null : request.AgencyId,
-            Status: ActionsApi.Parse<ActionStatus>("status", request.Status, errors),
+            Status: ApiJson.Parse<ActionStatus>("status", request.Status, errors),
             Overdue: request.HasOverdue ? request.Overdue : null,
             Page: request.Page <= 0 ? 1 : request.Page,
             PageSize: request.PageSize <= 0 ? 50 : Math.Min(request.PageSize, ActionQuery.MaxPageSize));
@@ -48,7 +49,7 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
         var reply = new SummaryReply { PartnershipId = request.PartnershipId, Overdue = summary.Overdue };
         reply.Counts.AddRange(summary.Counts.Select(c => new SummaryCount
         {
-            PriorityId = c.PriorityId, Strand = ActionEvents.Name(c.Strand), Status = ActionEvents.Name(c.Status), Count = c.Count,
+            PriorityId = c.PriorityId, Strand = ApiJson.Name(c.Strand), Status = ApiJson.Name(c.Status), Count = c.Count,
         }));
         return reply;
     }
@@ -58,10 +59,10 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
         var reply = new ActionReply
         {
             Id = a.Id, PartnershipId = a.PartnershipId, PlanId = a.PlanId, PriorityId = a.PriorityId, AreaOfFocusId = a.AreaOfFocusId ?? "",
-            Title = a.Title, Strand = ActionEvents.Name(a.Strand), LeadAgencyId = a.LeadAgencyId, Owner = a.Owner,
+            Title = a.Title, Strand = ApiJson.Name(a.Strand), LeadAgencyId = a.LeadAgencyId, Owner = a.Owner,
             StartDate = a.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             DueDate = a.DueDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            Status = ActionEvents.Name(a.Status), Rag = ActionEvents.Name(a.RagOn(today)), ProgressPercent = a.ProgressPercent,
+            Status = ApiJson.Name(a.Status), Rag = ApiJson.Name(a.RagOn(today)), ProgressPercent = a.ProgressPercent,
             Overdue = a.IsOverdue(today), Version = version,
         };
         reply.SupportingAgencyIds.AddRange(a.SupportingAgencyIds);

@@ -34,9 +34,9 @@ public static class ActionsApi
         var errors = new ValidationErrors();
         var query = new ActionQuery(
             PriorityId: string.IsNullOrWhiteSpace(priority) ? null : priority,
-            Strand: Parse<Strand>("strand", strand, errors),
+            Strand: ApiJson.Parse<Strand>("strand", strand, errors),
             AgencyId: string.IsNullOrWhiteSpace(agency) ? null : agency,
-            Status: Parse<ActionStatus>("status", status, errors),
+            Status: ApiJson.Parse<ActionStatus>("status", status, errors),
             Overdue: ParseBool("overdue", overdue, errors),
             Page: page ?? 1,
             PageSize: pageSize ?? 25);
@@ -48,7 +48,7 @@ public static class ActionsApi
         var stored = await store.ListActionsAsync(partnershipId);
         var versions = stored.ToDictionary(a => a.Value.Id, a => a.Version);
         var result = query.Apply(stored.Select(a => a.Value), today);
-        return ApiSupport.Json(new PageView<ActionView>(result.Items.Select(a => ActionView.Of(a, versions[a.Id], today)).ToList(), result.Total, result.PageNumber, result.PageSize));
+        return ApiJson.Json(new PageView<ActionView>(result.Items.Select(a => ActionView.Of(a, versions[a.Id], today)).ToList(), result.Total, result.PageNumber, result.PageSize));
     }
 
     private static async Task<IResult> SummaryAsync(string partnershipId, HttpContext http, ActionPlanStore store, TimeProvider clock)
@@ -56,7 +56,7 @@ public static class ActionsApi
         if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var actions = (await store.ListActionsAsync(partnershipId)).Select(a => a.Value).ToList();
         var summary = ActionSummary.Of(actions, UkToday.Of(clock));
-        return ApiSupport.Json(new SummaryView(partnershipId, summary.Counts, summary.Overdue, summary.Total));
+        return ApiJson.Json(new SummaryView(partnershipId, summary.Counts, summary.Overdue, summary.Total));
     }
 
     private static async Task<IResult> GetAsync(string partnershipId, long actionId, HttpContext http, ActionPlanStore store, TimeProvider clock)
@@ -65,45 +65,45 @@ public static class ActionsApi
         var action = await store.GetActionAsync(partnershipId, actionId);
         return action is null
             ? Problems.NotFound($"Action {actionId}")
-            : ApiSupport.Json(ActionView.Of(action.Value, action.Version, UkToday.Of(clock)), action.Version, http.Response);
+            : ApiJson.Json(ActionView.Of(action.Value, action.Version, UkToday.Of(clock)), action.Version, http.Response);
     }
 
     private static async Task<IResult> CreateAsync(string partnershipId, HttpContext http, ActionCommands commands, ActionPlanStore store, TimeProvider clock, CancellationToken ct)
     {
         if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
-        var (draft, problem) = await http.Request.ReadBodyAsync<ActionDraft>(ct);
+        var (draft, problem) = await http.Request.ReadJsonAsync<ActionDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.CreateAsync(http.User.Caller(), partnershipId, draft!);
         return outcome.ToResult(a =>
         {
             http.Response.Headers.Location = $"/api/partnerships/{partnershipId}/actions/{a.Value.Id}";
-            return ApiSupport.Json(ActionView.Of(a.Value, a.Version, UkToday.Of(clock)), a.Version, http.Response, StatusCodes.Status201Created);
+            return ApiJson.Json(ActionView.Of(a.Value, a.Version, UkToday.Of(clock)), a.Version, http.Response, StatusCodes.Status201Created);
         });
     }
 
     private static async Task<IResult> ReviseAsync(string partnershipId, long actionId, HttpContext http, ActionCommands commands, ActionPlanStore store, TimeProvider clock, CancellationToken ct)
     {
         if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
-        var (draft, problem) = await http.Request.ReadBodyAsync<ActionDraft>(ct);
+        var (draft, problem) = await http.Request.ReadJsonAsync<ActionDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.ReviseAsync(http.User.Caller(), partnershipId, actionId, draft!, ETags.IfMatch(http.Request));
-        return outcome.ToResult(a => ApiSupport.Json(ActionView.Of(a.Value, a.Version, UkToday.Of(clock)), a.Version, http.Response));
+        return outcome.ToResult(a => ApiJson.Json(ActionView.Of(a.Value, a.Version, UkToday.Of(clock)), a.Version, http.Response));
     }
 
     private static async Task<IResult> UpdatesAsync(string partnershipId, long actionId, HttpContext http, ActionPlanStore store)
     {
         if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var action = await store.GetActionAsync(partnershipId, actionId);
-        return action is null ? Problems.NotFound($"Action {actionId}") : ApiSupport.Json(action.Value.Updates, action.Version, http.Response);
+        return action is null ? Problems.NotFound($"Action {actionId}") : ApiJson.Json(action.Value.Updates, action.Version, http.Response);
     }
 
     private static async Task<IResult> PostUpdateAsync(string partnershipId, long actionId, HttpContext http, ActionCommands commands, ActionPlanStore store, TimeProvider clock, CancellationToken ct)
     {
         if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
-        var (draft, problem) = await http.Request.ReadBodyAsync<UpdateDraft>(ct);
+        var (draft, problem) = await http.Request.ReadJsonAsync<UpdateDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.RecordUpdateAsync(http.User.Caller(), partnershipId, actionId, draft!, ETags.IfMatch(http.Request));
-        return outcome.ToResult(a => ApiSupport.Json(ActionView.Of(a.Value, a.Version, UkToday.Of(clock)), a.Version, http.Response, StatusCodes.Status201Created));
+        return outcome.ToResult(a => ApiJson.Json(ActionView.Of(a.Value, a.Version, UkToday.Of(clock)), a.Version, http.Response, StatusCodes.Status201Created));
     }
 
     private static async Task<IResult> AuditAsync(string partnershipId, long actionId, HttpContext http, ActionPlanStore store, AuditLog audit, [FromServices] Csp.BuildingBlocks.Redis.AggregateWriter writer)
@@ -113,17 +113,9 @@ public static class ActionsApi
         if (!AccessRules.CanManage(caller, partnershipId)) return Problems.Forbidden("Only the partnership's manager reads the audit trail.");
         var id = actionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var entries = await audit.ReadAsync(writer.Database, partnershipId, 1000);
-        return ApiSupport.Json(entries.Where(e => e.EntityType == "action" && e.EntityId == id).ToList());
+        return ApiJson.Json(entries.Where(e => e.EntityType == "action" && e.EntityId == id).ToList());
     }
 
-    internal static TEnum? Parse<TEnum>(string field, string? value, ValidationErrors errors) where TEnum : struct, Enum
-    {
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        foreach (var candidate in Enum.GetValues<TEnum>())
-            if (ActionEvents.Name(candidate) == value) return candidate;
-        errors.Add(field, $"must be one of: {string.Join(", ", Enum.GetValues<TEnum>().Select(ActionEvents.Name))}");
-        return null;
-    }
 
     private static bool? ParseBool(string field, string? value, ValidationErrors errors)
     {

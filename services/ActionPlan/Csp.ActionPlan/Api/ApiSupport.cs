@@ -5,7 +5,7 @@ using Csp.BuildingBlocks.Http;
 
 namespace Csp.ActionPlan.Api;
 
-/// <summary>Small pieces every action-plan endpoint uses: the caller, the partnership check and body reading.</summary>
+/// <summary>Small pieces every action-plan endpoint uses: the caller, and the partnership check.</summary>
 internal static class ApiSupport
 {
     public static Caller Caller(this ClaimsPrincipal user) => BuildingBlocks.Auth.Caller.From(user);
@@ -17,15 +17,4 @@ internal static class ApiSupport
             return Problems.NotFound($"Partnership '{(partnershipId.Length > 64 ? partnershipId[..64] : partnershipId)}'");
         return Domain.AccessRules.CanRead(caller, partnershipId) ? null : Problems.Forbidden("You do not belong to this partnership.");
     }
-
-    public static Task<(T? Value, IResult? Problem)> ReadBodyAsync<T>(this HttpRequest request, CancellationToken ct) where T : class =>
-        JsonBody.ReadAsync<T>(request, ActionPlanJson.Options, ct);
-
-    public static IResult Json<T>(T value, long version, HttpResponse response, int status = StatusCodes.Status200OK)
-    {
-        ETags.Set(response, version);
-        return Results.Json(value, ActionPlanJson.Options, statusCode: status);
-    }
-
-    public static IResult Json<T>(T value) => Results.Json(value, ActionPlanJson.Options);
 }

@@ -18,13 +18,13 @@ public static class PlansApi
         group.MapGet("", async (string partnershipId, HttpContext http, ActionPlanStore store) =>
         {
             if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
-            return ApiSupport.Json((await store.ListPlansAsync(partnershipId)).Select(p => View(p.Value, p.Version)).ToList());
+            return ApiJson.Json((await store.ListPlansAsync(partnershipId)).Select(p => View(p.Value, p.Version)).ToList());
         }).WithSummary("The partnership's plans, old and current (members).");
         group.MapGet("{planId}", async (string partnershipId, string planId, HttpContext http, ActionPlanStore store) =>
         {
             if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
             var plan = Slug.IsValid(planId) ? await store.GetPlanAsync(partnershipId, planId) : null;
-            return plan is null ? Problems.NotFound($"Plan '{planId}'") : ApiSupport.Json(View(plan.Value, plan.Version), plan.Version, http.Response);
+            return plan is null ? Problems.NotFound($"Plan '{planId}'") : ApiJson.Json(View(plan.Value, plan.Version), plan.Version, http.Response);
         }).WithSummary("One plan with its priorities and areas of focus (members).");
         group.MapPut("{planId}", PutAsync).WithSummary("Create or change a plan; If-Match when it exists (manager).");
         return group;
@@ -36,7 +36,7 @@ public static class PlansApi
         if (await ApiSupport.CheckReadAsync(store, caller, partnershipId) is { } denied) return denied;
         if (!AccessRules.CanManage(caller, partnershipId)) return Problems.Forbidden("Only the partnership's manager sets up the plan.");
         if (!Slug.IsValid(planId)) return Problems.Validation("planId", "must be a lower-case slug such as 'csp-2020-2024'");
-        var (draft, problem) = await http.Request.ReadBodyAsync<PlanDraft>(ct);
+        var (draft, problem) = await http.Request.ReadJsonAsync<PlanDraft>(ct);
         if (problem is not null) return problem;
         var errors = new ValidationErrors();
         var plan = draft!.Validate(partnershipId, planId, errors);
@@ -47,10 +47,10 @@ public static class PlansApi
         if (current is not null && ifMatch is null) return Problems.PreconditionRequired();
         if (current is not null && ifMatch != current.Version) return Problems.PreconditionFailed();
         var audit = new AuditEntry(caller.Subject, clock.GetUtcNow(), current is null ? "plan.created" : "plan.changed", "plan", planId,
-            current is null ? null : AuditLog.Snapshot(current.Value, ActionPlanJson.Options), AuditLog.Snapshot(plan, ActionPlanJson.Options), CorrelationContext.Current);
+            current is null ? null : AuditLog.Snapshot(current.Value, ApiJson.Options), AuditLog.Snapshot(plan, ApiJson.Options), CorrelationContext.Current);
         var version = await store.SavePlanAsync(plan, current?.Version ?? 0, audit);
         return version is null ? Problems.PreconditionFailed()
-            : ApiSupport.Json(View(plan, version.Value), version.Value, http.Response, current is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+            : ApiJson.Json(View(plan, version.Value), version.Value, http.Response, current is null ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     private static PlanView View(Plan p, long version) => new(p.Id, p.PartnershipId, p.Title, p.StartYear, p.EndYear, p.Priorities, version);

@@ -6,20 +6,11 @@ using Csp.ActionPlan.Storage;
 using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Time;
+using Csp.BuildingBlocks.Auth;
+using Csp.BuildingBlocks.DemoData;
 using Microsoft.Extensions.Options;
 
 namespace Csp.ActionPlan.DemoData;
-
-public sealed class DemoDataOptions
-{
-    public const string Section = "DemoData";
-
-    /// <summary>Path of the action-plan demo file (demo/actionplan.json); empty = load nothing (the default).</summary>
-    public string? Path { get; set; }
-
-    /// <summary>Path of the demo users file (demo/users.json), for the names and agencies on seeded updates.</summary>
-    public string? UsersPath { get; set; }
-}
 
 /// <summary>
 /// Loads the demo partnership, plan, actions (with their update history) and update round from the repository's
@@ -27,15 +18,15 @@ public sealed class DemoDataOptions
 /// overdue work. Loading twice changes nothing: partnerships and plans that exist are left alone, and each action is
 /// stored together with its seed reference in one transaction, so a reference seen once is never loaded again.
 /// </summary>
-public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IOptions<DemoDataOptions> options, ILogger<DemoDataLoader> logger)
+public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IOptions<DemoDataOptions> options, ILogger<DemoDataLoader> logger) : IDemoDataLoader
 {
     public async Task<int> LoadAsync(CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(options.Value.Path)) return 0;
         var file = await ReadAsync<DemoFile>(options.Value.Path, cancellationToken);
         var users = string.IsNullOrWhiteSpace(options.Value.UsersPath)
-            ? new Dictionary<string, DemoUserRecord>()
-            : (await ReadAsync<DemoUsersFile>(options.Value.UsersPath, cancellationToken)).Users.ToDictionary(u => u.Id);
+            ? new Dictionary<string, DemoUser>()
+            : DemoUsers.Load(options.Value.UsersPath).ToDictionary(u => u.Id);
         var now = clock.GetUtcNow();
         var today = UkTime.Today(clock);
         var created = 0;
@@ -90,7 +81,7 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
         return created;
 
         AuditEntry Audit<T>(string what, string type, string id, T after) =>
-            new("system", now, what, type, id, null, AuditLog.Snapshot(after, ActionPlanJson.Options), null);
+            new("system", now, what, type, id, null, AuditLog.Snapshot(after, ApiJson.Options), null);
     }
 
     private static InvalidOperationException Invalid(string what, ValidationErrors errors) =>
@@ -99,7 +90,7 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
     private static async Task<T> ReadAsync<T>(string path, CancellationToken ct)
     {
         await using var stream = File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<T>(stream, ActionPlanJson.Options, ct) ?? throw new InvalidOperationException($"{path} is empty");
+        return await JsonSerializer.DeserializeAsync<T>(stream, ApiJson.Options, ct) ?? throw new InvalidOperationException($"{path} is empty");
     }
 
     private sealed record DemoFile(IReadOnlyList<DemoPartnership> Partnerships);
@@ -112,28 +103,4 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
     private sealed record DemoMilestone(string Title, int DueInDays, int? CompletedInDays);
     private sealed record DemoUpdate(int DaysAgo, string By, ActionStatus? Status, int? ProgressPercent, string Commentary);
     private sealed record DemoRound(string Period, int OpensInDays, int DeadlineInDays);
-    private sealed record DemoUsersFile(IReadOnlyList<DemoUserRecord> Users);
-    private sealed record DemoUserRecord(string Id, string Name, string? Agency);
-}
-
-/// <summary>Runs the loader at start-up (when configured), retrying while Redis is not yet reachable.</summary>
-public sealed class DemoDataStartup(IServiceScopeFactory scopes, ILogger<DemoDataStartup> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
-        {
-            try
-            {
-                using var scope = scopes.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<DemoDataLoader>().LoadAsync(stoppingToken);
-                return;
-            }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException && attempt < 30)
-            {
-                logger.LogWarning(ex, "Demo data not loaded yet (attempt {Attempt}); retrying", attempt);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-        }
-    }
 }

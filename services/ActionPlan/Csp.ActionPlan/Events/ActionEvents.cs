@@ -1,4 +1,5 @@
 using Csp.ActionPlan.Domain;
+using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Redis;
 using Csp.Contracts.IntegrationEvents;
 
@@ -9,7 +10,7 @@ public static class ActionEvents
 {
     public static PendingEvent[] Created(PlanAction a) =>
     [
-        new(Topics.ActionCreated, new ActionCreated(a.PartnershipId, a.Id, a.PlanId, a.PriorityId, Name(a.Strand), a.LeadAgencyId, a.Title, a.DueDate, Name(a.Status)), Subject(a)),
+        new(Topics.ActionCreated, new ActionCreated(a.PartnershipId, a.Id, a.PlanId, a.PriorityId, ApiJson.Name(a.Strand), a.LeadAgencyId, a.Title, a.DueDate, ApiJson.Name(a.Status)), Subject(a)),
     ];
 
     public static PendingEvent[] Updated(UpdateResult result, DateOnly today)
@@ -17,8 +18,8 @@ public static class ActionEvents
         if (!result.StatusChanged) return [];
         var a = result.Action!;
         var last = a.Updates[^1];
-        var changed = new PendingEvent(Topics.ActionStatusChanged, new ActionStatusChanged(a.PartnershipId, a.Id, a.PriorityId, Name(a.Strand), a.LeadAgencyId,
-            Name(result.PreviousStatus), Name(a.Status), Name(a.RagOn(today)), a.ProgressPercent, last.By, last.At), Subject(a));
+        var changed = new PendingEvent(Topics.ActionStatusChanged, new ActionStatusChanged(a.PartnershipId, a.Id, a.PriorityId, ApiJson.Name(a.Strand), a.LeadAgencyId,
+            ApiJson.Name(result.PreviousStatus), ApiJson.Name(a.Status), ApiJson.Name(a.RagOn(today)), a.ProgressPercent, last.By, last.At), Subject(a));
         return result.Completed
             ? [changed, new PendingEvent(Topics.ActionCompleted, new ActionCompleted(a.PartnershipId, a.Id, a.PriorityId, a.LeadAgencyId, last.By, last.At), Subject(a))]
             : [changed];
@@ -26,12 +27,9 @@ public static class ActionEvents
 
     public static PendingEvent[] Overdue(PlanAction a) =>
     [
-        new(Topics.ActionOverdue, new ActionOverdue(a.PartnershipId, a.Id, a.PriorityId, a.LeadAgencyId, a.Owner, a.DueDate, Name(a.Status)), Subject(a)),
+        new(Topics.ActionOverdue, new ActionOverdue(a.PartnershipId, a.Id, a.PriorityId, a.LeadAgencyId, a.Owner, a.DueDate, ApiJson.Name(a.Status)), Subject(a)),
     ];
 
-    /// <summary>The API's kebab-case name of an enum value (<c>OnTrack</c> → <c>on-track</c>).</summary>
-    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>
-        System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
     private static string Subject(PlanAction a) => $"actions/{a.Id}";
 }

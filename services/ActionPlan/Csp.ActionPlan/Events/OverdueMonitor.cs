@@ -1,5 +1,6 @@
 using Csp.ActionPlan.Api;
 using Csp.ActionPlan.Storage;
+using Csp.BuildingBlocks.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Csp.ActionPlan.Events;
@@ -13,30 +14,14 @@ public sealed class OverdueOptions
 }
 
 /// <summary>Checks every partnership's actions on a timer and raises <c>action.overdue</c> once per action per due date.</summary>
-public sealed class OverdueMonitor(IServiceScopeFactory scopes, IOptions<OverdueOptions> options, ILogger<OverdueMonitor> logger) : BackgroundService
+public sealed class OverdueMonitor(IServiceScopeFactory scopes, IOptions<OverdueOptions> options, ILogger<OverdueMonitor> logger) : PeriodicScan(scopes, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ScanInterval);
-        do
-        {
-            try
-            {
-                await ScanAsync();
-            }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Overdue scan failed; retrying at the next interval");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.ScanInterval;
 
-    public async Task<int> ScanAsync()
+    protected override async Task<int> ScanAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
-        var store = scope.ServiceProvider.GetRequiredService<ActionPlanStore>();
-        var commands = scope.ServiceProvider.GetRequiredService<ActionCommands>();
+        var store = services.GetRequiredService<ActionPlanStore>();
+        var commands = services.GetRequiredService<ActionCommands>();
         var raised = 0;
         foreach (var partnership in await store.ListPartnershipsAsync())
             raised += await commands.RaiseOverdueAsync(partnership.Value.Id);

@@ -2,6 +2,7 @@ using Csp.ActionPlan.Domain;
 using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.Redis;
 using StackExchange.Redis;
+using Csp.BuildingBlocks.Http;
 
 namespace Csp.ActionPlan.Storage;
 
@@ -13,7 +14,7 @@ namespace Csp.ActionPlan.Storage;
 /// </summary>
 public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys)
 {
-    private static readonly System.Text.Json.JsonSerializerOptions Json = ActionPlanJson.Options;
+    private static readonly System.Text.Json.JsonSerializerOptions Json = ApiJson.Options;
     private IDatabase Db => writer.Database;
 
     // Partnerships

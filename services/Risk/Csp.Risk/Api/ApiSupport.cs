@@ -4,7 +4,7 @@ using Csp.BuildingBlocks.Http;
 
 namespace Csp.Risk.Api;
 
-/// <summary>Small pieces every risk endpoint uses: the caller, the partnership check and body reading.</summary>
+/// <summary>Small pieces every risk endpoint uses: the caller, and the partnership check.</summary>
 internal static class ApiSupport
 {
     public static Caller Caller(this ClaimsPrincipal user) => BuildingBlocks.Auth.Caller.From(user);
@@ -16,15 +16,4 @@ internal static class ApiSupport
         if (!Slug.IsValid(partnershipId)) return Problems.NotFound($"Partnership '{(partnershipId.Length > 64 ? partnershipId[..64] : partnershipId)}'");
         return Domain.AccessRules.CanRead(caller, partnershipId) ? null : Problems.Forbidden("You do not belong to this partnership.");
     }
-
-    public static Task<(T? Value, IResult? Problem)> ReadBodyAsync<T>(this HttpRequest request, CancellationToken ct) where T : class =>
-        JsonBody.ReadAsync<T>(request, RiskJson.Options, ct);
-
-    public static IResult Json<T>(T value, long version, HttpResponse response, int status = StatusCodes.Status200OK)
-    {
-        ETags.Set(response, version);
-        return Results.Json(value, RiskJson.Options, statusCode: status);
-    }
-
-    public static IResult Json<T>(T value) => Results.Json(value, RiskJson.Options);
 }

@@ -48,7 +48,7 @@ public sealed class RiskCommands(RiskStore store, ActionPlanQueries.ActionPlanQu
         var matrix = draft.Validate(errors);
         if (matrix is null) return Outcome<Versioned<RiskMatrix>>.Invalid(errors);
         var audit = new AuditEntry(caller.Subject, clock.GetUtcNow(), current is null ? "risk-matrix.loaded" : "risk-matrix.changed", "risk-matrix", partnershipId,
-            AuditLog.Snapshot(current?.Value ?? RiskMatrix.CouncilDefault, RiskJson.Options), AuditLog.Snapshot(matrix, RiskJson.Options), CorrelationContext.Current);
+            AuditLog.Snapshot(current?.Value ?? RiskMatrix.CouncilDefault, ApiJson.Options), AuditLog.Snapshot(matrix, ApiJson.Options), CorrelationContext.Current);
         var version = await store.SaveMatrixAsync(partnershipId, matrix, current?.Version ?? 0, audit);
         return version is null ? Outcome<Versioned<RiskMatrix>>.Stale() : Outcome<Versioned<RiskMatrix>>.Ok(new(matrix, version.Value));
     }
@@ -229,5 +229,5 @@ public sealed class RiskCommands(RiskStore store, ActionPlanQueries.ActionPlanQu
 
     private AuditEntry Audit(Caller caller, string what, long id, RiskEntry? before, RiskEntry after) => new(
         caller.Subject, clock.GetUtcNow(), what, "risk", id.ToString(CultureInfo.InvariantCulture),
-        before is null ? null : AuditLog.Snapshot(before, RiskJson.Options), AuditLog.Snapshot(after, RiskJson.Options), CorrelationContext.Current);
+        before is null ? null : AuditLog.Snapshot(before, ApiJson.Options), AuditLog.Snapshot(after, ApiJson.Options), CorrelationContext.Current);
 }

@@ -4,6 +4,7 @@ using Csp.Contracts.Risk.V1;
 using Csp.Risk.Domain;
 using Csp.Risk.Storage;
 using Grpc.Core;
+using Csp.BuildingBlocks.Http;
 
 namespace Csp.Risk.Api;
 
@@ -41,9 +42,9 @@ public sealed class RiskGrpcService(RiskStore store, TimeProvider clock) : RiskQ
         var reply = new RiskReply
         {
             Id = r.Id, PartnershipId = r.PartnershipId, Register = r.Register, Title = r.Details.Title, OwningAgencyId = r.Details.OwningAgencyId,
-            Owner = r.Details.Owner, Status = RiskJson.Name(r.Status), Current = Rating(r.Current),
+            Owner = r.Details.Owner, Status = ApiJson.Name(r.Status), Current = Rating(r.Current),
             AboveTolerance = r.IsOpen && matrix.IsAboveTolerance(r.Current),
-            DirectionOfTravel = r.DirectionOfTravel is { } d ? RiskJson.Name(d) : "",
+            DirectionOfTravel = r.DirectionOfTravel is { } d ? ApiJson.Name(d) : "",
             NextReviewDate = r.NextReviewDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ReviewOverdue = r.IsReviewOverdue(today),
             Mitigations = r.Mitigations.Count, MitigationsDone = r.Mitigations.Count(m => m.Done), Version = version,
         };

@@ -23,16 +23,16 @@ public static class RiskMatrixApi
         if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
         var stored = await store.GetStoredMatrixAsync(partnershipId);
         return stored is null
-            ? ApiSupport.Json(new RiskMatrixView(partnershipId, true, RiskMatrix.CouncilDefault, null))
-            : ApiSupport.Json(new RiskMatrixView(partnershipId, false, stored.Value, stored.Version), stored.Version, http.Response);
+            ? ApiJson.Json(new RiskMatrixView(partnershipId, true, RiskMatrix.CouncilDefault, null))
+            : ApiJson.Json(new RiskMatrixView(partnershipId, false, stored.Value, stored.Version), stored.Version, http.Response);
     }
 
     private static async Task<IResult> PutAsync(string partnershipId, HttpContext http, RiskCommands commands, CancellationToken ct)
     {
         if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
-        var (draft, problem) = await http.Request.ReadBodyAsync<RiskMatrixDraft>(ct);
+        var (draft, problem) = await http.Request.ReadJsonAsync<RiskMatrixDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.SetMatrixAsync(http.User.Caller(), partnershipId, draft!, ETags.IfMatch(http.Request));
-        return outcome.ToResult(m => ApiSupport.Json(new RiskMatrixView(partnershipId, false, m.Value, m.Version), m.Version, http.Response));
+        return outcome.ToResult(m => ApiJson.Json(new RiskMatrixView(partnershipId, false, m.Value, m.Version), m.Version, http.Response));
     }
 }

@@ -46,7 +46,7 @@ public static class RisksApi
         var risks = (await store.ListRisksAsync(partnershipId))
             .Where(r => (register is null || r.Value.Register == register) && (band is null || r.Value.Current.Band == band) && (wanted is null || r.Value.Status == wanted))
             .Select(r => RiskView.Of(r.Value, r.Version, matrix, today)).ToList();
-        return ApiSupport.Json(risks);
+        return ApiJson.Json(risks);
     }
 
     private static async Task<IResult> HeatMapAsync(string partnershipId, HttpContext http, RiskStore store, TimeProvider clock, string? register)
@@ -55,7 +55,7 @@ public static class RisksApi
         if (register is not null && !Slug.IsValid(register)) return Problems.Validation("register", "must be a register slug such as 'csp'");
         var matrix = await store.GetMatrixAsync(partnershipId);
         var risks = (await store.ListRisksAsync(partnershipId)).Select(r => r.Value);
-        return ApiSupport.Json(HeatMap.Of(partnershipId, register, matrix, risks, UkTime.Today(clock)));
+        return ApiJson.Json(HeatMap.Of(partnershipId, register, matrix, risks, UkTime.Today(clock)));
     }
 
     private static async Task<IResult> GetAsync(string partnershipId, long riskId, HttpContext http, RiskStore store, TimeProvider clock)
@@ -64,13 +64,13 @@ public static class RisksApi
         var risk = await store.GetRiskAsync(partnershipId, riskId);
         if (risk is null) return Problems.NotFound($"Risk {riskId}");
         var matrix = await store.GetMatrixAsync(partnershipId);
-        return ApiSupport.Json(RiskView.Of(risk.Value, risk.Version, matrix, UkTime.Today(clock)), risk.Version, http.Response);
+        return ApiJson.Json(RiskView.Of(risk.Value, risk.Version, matrix, UkTime.Today(clock)), risk.Version, http.Response);
     }
 
     private static async Task<IResult> CreateAsync(string partnershipId, HttpContext http, RiskCommands commands, RiskStore store, TimeProvider clock, CancellationToken ct)
     {
         if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
-        var (draft, problem) = await http.Request.ReadBodyAsync<RiskDraft>(ct);
+        var (draft, problem) = await http.Request.ReadJsonAsync<RiskDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.CreateAsync(http.User.Caller(), partnershipId, draft!);
         return await ViewAsync(outcome, partnershipId, http, store, clock, StatusCodes.Status201Created, location: true);
@@ -79,7 +79,7 @@ public static class RisksApi
     private static async Task<IResult> ReviseAsync(string partnershipId, long riskId, HttpContext http, RiskCommands commands, RiskStore store, TimeProvider clock, CancellationToken ct)
     {
         if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
-        var (draft, problem) = await http.Request.ReadBodyAsync<RiskDraft>(ct);
+        var (draft, problem) = await http.Request.ReadJsonAsync<RiskDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.ReviseAsync(http.User.Caller(), partnershipId, riskId, draft!, ETags.IfMatch(http.Request));
         return await ViewAsync(outcome, partnershipId, http, store, clock, StatusCodes.Status200OK);
@@ -91,13 +91,13 @@ public static class RisksApi
         var risk = await store.GetRiskAsync(partnershipId, riskId);
         return risk is null
             ? Problems.NotFound($"Risk {riskId}")
-            : ApiSupport.Json(new AssessmentHistoryView(riskId, risk.Value.DirectionOfTravel, risk.Value.Assessments), risk.Version, http.Response);
+            : ApiJson.Json(new AssessmentHistoryView(riskId, risk.Value.DirectionOfTravel, risk.Value.Assessments), risk.Version, http.Response);
     }
 
     private static async Task<IResult> ReassessAsync(string partnershipId, long riskId, HttpContext http, RiskCommands commands, RiskStore store, TimeProvider clock, CancellationToken ct)
     {
         if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
-        var (draft, problem) = await http.Request.ReadBodyAsync<AssessmentDraft>(ct);
+        var (draft, problem) = await http.Request.ReadJsonAsync<AssessmentDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.ReassessAsync(http.User.Caller(), partnershipId, riskId, draft!, ETags.IfMatch(http.Request));
         return await ViewAsync(outcome, partnershipId, http, store, clock, StatusCodes.Status201Created);
@@ -106,7 +106,7 @@ public static class RisksApi
     private static async Task<IResult> LinkAsync(string partnershipId, long riskId, HttpContext http, RiskCommands commands, RiskStore store, TimeProvider clock, CancellationToken ct)
     {
         if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
-        var (draft, problem) = await http.Request.ReadBodyAsync<MitigationDraft>(ct);
+        var (draft, problem) = await http.Request.ReadJsonAsync<MitigationDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.LinkMitigationAsync(http.User.Caller(), partnershipId, riskId, draft!, ETags.IfMatch(http.Request));
         return await ViewAsync(outcome, partnershipId, http, store, clock, StatusCodes.Status201Created);
@@ -115,7 +115,7 @@ public static class RisksApi
     private static async Task<IResult> CloseAsync(string partnershipId, long riskId, HttpContext http, RiskCommands commands, RiskStore store, TimeProvider clock, CancellationToken ct)
     {
         if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
-        var (draft, problem) = await http.Request.ReadBodyAsync<CloseDraft>(ct);
+        var (draft, problem) = await http.Request.ReadJsonAsync<CloseDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.CloseAsync(http.User.Caller(), partnershipId, riskId, draft!, ETags.IfMatch(http.Request));
         return await ViewAsync(outcome, partnershipId, http, store, clock, StatusCodes.Status200OK);
@@ -128,7 +128,7 @@ public static class RisksApi
         if (!AccessRules.CanManage(caller, partnershipId)) return Problems.Forbidden("Only the partnership's manager reads the audit trail.");
         var id = riskId.ToString(CultureInfo.InvariantCulture);
         var entries = await audit.ReadAsync(writer.Database, partnershipId, 1000);
-        return ApiSupport.Json(entries.Where(e => e.EntityType == "risk" && e.EntityId == id).ToList());
+        return ApiJson.Json(entries.Where(e => e.EntityType == "risk" && e.EntityId == id).ToList());
     }
 
     private static async Task<IResult> ViewAsync(Outcome<Versioned<RiskEntry>> outcome, string partnershipId, HttpContext http, RiskStore store, TimeProvider clock, int status, bool location = false)
@@ -137,6 +137,6 @@ public static class RisksApi
         var matrix = await store.GetMatrixAsync(partnershipId);
         var r = outcome.Value!;
         if (location) http.Response.Headers.Location = $"/api/partnerships/{partnershipId}/risks/{r.Value.Id}";
-        return ApiSupport.Json(RiskView.Of(r.Value, r.Version, matrix, UkTime.Today(clock)), r.Version, http.Response, status);
+        return ApiJson.Json(RiskView.Of(r.Value, r.Version, matrix, UkTime.Today(clock)), r.Version, http.Response, status);
     }
 }

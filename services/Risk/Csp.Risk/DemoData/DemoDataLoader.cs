@@ -5,20 +5,11 @@ using Csp.BuildingBlocks.Time;
 using Csp.Risk.Domain;
 using Csp.Risk.Events;
 using Csp.Risk.Storage;
+using Csp.BuildingBlocks.Auth;
+using Csp.BuildingBlocks.DemoData;
 using Microsoft.Extensions.Options;
 
 namespace Csp.Risk.DemoData;
-
-public sealed class DemoDataOptions
-{
-    public const string Section = "DemoData";
-
-    /// <summary>Path of the risk demo file (demo/risks.json); empty = load nothing (the default).</summary>
-    public string? Path { get; set; }
-
-    /// <summary>Path of the demo users file (demo/users.json), for the names on seeded assessments.</summary>
-    public string? UsersPath { get; set; }
-}
 
 /// <summary>
 /// Loads the demo risk registers from <c>demo/risks.json</c>: the risks of the seed reports with their assessment history
@@ -26,15 +17,15 @@ public sealed class DemoDataOptions
 /// together with its seed reference in one transaction, so a reference seen once is never loaded again. Mitigations are
 /// not linked to demo actions (action ids are assigned when the action plan loads).
 /// </summary>
-public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions<DemoDataOptions> options, ILogger<DemoDataLoader> logger)
+public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions<DemoDataOptions> options, ILogger<DemoDataLoader> logger) : IDemoDataLoader
 {
     public async Task<int> LoadAsync(CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(options.Value.Path)) return 0;
         var file = await ReadAsync<DemoFile>(options.Value.Path, cancellationToken);
         var users = string.IsNullOrWhiteSpace(options.Value.UsersPath)
-            ? new Dictionary<string, DemoUserRecord>()
-            : (await ReadAsync<DemoUsersFile>(options.Value.UsersPath, cancellationToken)).Users.ToDictionary(u => u.Id);
+            ? new Dictionary<string, DemoUser>()
+            : DemoUsers.Load(options.Value.UsersPath).ToDictionary(u => u.Id);
         var today = UkTime.Today(clock);
         var created = 0;
 
@@ -64,7 +55,7 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
                 }
                 if (r.NextReviewInDays is { } days) risk = risk! with { NextReviewDate = today.AddDays(days) };
                 var audit = new AuditEntry("system", clock.GetUtcNow(), "risk.created", "risk", risk!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    null, AuditLog.Snapshot(risk, RiskJson.Options), null);
+                    null, AuditLog.Snapshot(risk, ApiJson.Options), null);
                 await store.SaveRiskAsync(risk, 0, audit, RiskEvents.Assessed(matrix, previous, risk), seedRef: r.Ref);
                 created++;
             }
@@ -79,7 +70,7 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
     private static async Task<T> ReadAsync<T>(string path, CancellationToken ct)
     {
         await using var stream = File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<T>(stream, RiskJson.Options, ct) ?? throw new InvalidOperationException($"{path} is empty");
+        return await JsonSerializer.DeserializeAsync<T>(stream, ApiJson.Options, ct) ?? throw new InvalidOperationException($"{path} is empty");
     }
 
     private sealed record DemoFile(IReadOnlyList<DemoPartnership> Partnerships);
@@ -88,28 +79,4 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
         string? Category, string OwningAgencyId, string Owner, string? ExistingControls, string? MitigatingActions, Treatment Treatment,
         ReviewFrequency ReviewFrequency, int? NextReviewInDays, IReadOnlyList<DemoAssessment> Assessments);
     private sealed record DemoAssessment(int DaysAgo, string By, string? Inherent, string Current, string? Target, string Rationale);
-    private sealed record DemoUsersFile(IReadOnlyList<DemoUserRecord> Users);
-    private sealed record DemoUserRecord(string Id, string Name, string? Agency);
-}
-
-/// <summary>Runs the loader at start-up (when configured), retrying while Redis is not yet reachable.</summary>
-public sealed class DemoDataStartup(IServiceScopeFactory scopes, ILogger<DemoDataStartup> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
-        {
-            try
-            {
-                using var scope = scopes.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<DemoDataLoader>().LoadAsync(stoppingToken);
-                return;
-            }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException && attempt < 30)
-            {
-                logger.LogWarning(ex, "Demo data not loaded yet (attempt {Attempt}); retrying", attempt);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-        }
-    }
 }

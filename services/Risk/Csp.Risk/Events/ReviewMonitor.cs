@@ -1,5 +1,6 @@
 using Csp.Risk.Api;
 using Csp.Risk.Storage;
+using Csp.BuildingBlocks.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Csp.Risk.Events;
@@ -13,30 +14,14 @@ public sealed class ReviewOptions
 }
 
 /// <summary>Checks every partnership's open risks on a timer and raises <c>risk.review-overdue</c> once per risk per review date.</summary>
-public sealed class ReviewMonitor(IServiceScopeFactory scopes, IOptions<ReviewOptions> options, ILogger<ReviewMonitor> logger) : BackgroundService
+public sealed class ReviewMonitor(IServiceScopeFactory scopes, IOptions<ReviewOptions> options, ILogger<ReviewMonitor> logger) : PeriodicScan(scopes, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ScanInterval);
-        do
-        {
-            try
-            {
-                await ScanAsync();
-            }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Review scan failed; retrying at the next interval");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.ScanInterval;
 
-    public async Task<int> ScanAsync()
+    protected override async Task<int> ScanAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        using var scope = scopes.CreateScope();
-        var store = scope.ServiceProvider.GetRequiredService<RiskStore>();
-        var commands = scope.ServiceProvider.GetRequiredService<RiskCommands>();
+        var store = services.GetRequiredService<RiskStore>();
+        var commands = services.GetRequiredService<RiskCommands>();
         var raised = 0;
         foreach (var partnership in await store.ListPartnershipsAsync())
             raised += await commands.RaiseReviewsOverdueAsync(partnership);

@@ -1,6 +1,7 @@
 using Csp.BuildingBlocks.Redis;
 using Csp.Contracts.IntegrationEvents;
 using Csp.Risk.Domain;
+using Csp.BuildingBlocks.Http;
 
 namespace Csp.Risk.Events;
 
@@ -12,7 +13,7 @@ public static class RiskEvents
     public static PendingEvent[] Assessed(RiskMatrix matrix, RiskRating? previous, RiskEntry r)
     {
         var last = r.Latest;
-        var direction = r.DirectionOfTravel is { } d ? RiskJson.Name(d) : null;
+        var direction = r.DirectionOfTravel is { } d ? ApiJson.Name(d) : null;
         var assessed = new PendingEvent(Topics.RiskAssessed, new RiskAssessed(r.PartnershipId, r.Id, r.Register, r.Details.Title, r.Details.OwningAgencyId,
             previous?.Rating, previous?.Band, last.Current.Rating, last.Current.Band, last.Current.Score, matrix.IsAboveTolerance(last.Current),
             direction, last.By, last.At), Subject(r));

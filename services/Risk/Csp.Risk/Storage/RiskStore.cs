@@ -3,6 +3,7 @@ using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.Redis;
 using Csp.Risk.Domain;
 using StackExchange.Redis;
+using Csp.BuildingBlocks.Http;
 
 namespace Csp.Risk.Storage;
 
@@ -14,7 +15,7 @@ namespace Csp.Risk.Storage;
 /// </summary>
 public sealed class RiskStore(AggregateWriter writer, RedisKeys keys)
 {
-    private static readonly System.Text.Json.JsonSerializerOptions Json = RiskJson.Options;
+    private static readonly System.Text.Json.JsonSerializerOptions Json = ApiJson.Options;
     private IDatabase Db => writer.Database;
 
     public async Task<IReadOnlyList<string>> ListPartnershipsAsync() =>

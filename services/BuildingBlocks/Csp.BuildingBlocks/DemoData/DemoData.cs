@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Csp.BuildingBlocks.DemoData;
+
+/// <summary>Configuration section <c>DemoData</c>: which demo files a service loads at start (`make run` sets them).</summary>
+public sealed class DemoDataOptions
+{
+    public const string Section = "DemoData";
+
+    /// <summary>The service's demo file (e.g. demo/actionplan.json); empty = load nothing (the default).</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The demo users file (demo/users.json), for names and agencies on seeded history.</summary>
+    public string? UsersPath { get; set; }
+}
+
+/// <summary>A service's demo-data loader. Loading twice must change nothing.</summary>
+public interface IDemoDataLoader
+{
+    /// <returns>How many records were created.</returns>
+    Task<int> LoadAsync(CancellationToken cancellationToken);
+}
+
+public static class DemoDataExtensions
+{
+    /// <summary>Registers the loader, and runs it at start-up when <c>DemoData:Path</c> is set.</summary>
+    public static IHostApplicationBuilder AddDemoData<TLoader>(this IHostApplicationBuilder builder) where TLoader : class, IDemoDataLoader
+    {
+        builder.Services.AddOptions<DemoDataOptions>().Bind(builder.Configuration.GetSection(DemoDataOptions.Section));
+        builder.Services.AddScoped<TLoader>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{DemoDataOptions.Section}:Path"]))
+            builder.Services.AddHostedService<DemoDataStartup<TLoader>>();
+        return builder;
+    }
+}
+
+/// <summary>Runs the loader at start-up, retrying while Redis is not yet reachable.</summary>
+public sealed class DemoDataStartup<TLoader>(IServiceScopeFactory scopes, ILogger<DemoDataStartup<TLoader>> logger) : BackgroundService
+    where TLoader : class, IDemoDataLoader
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                using var scope = scopes.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<TLoader>().LoadAsync(stoppingToken);
+                return;
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException && attempt < 30)
+            {
+                logger.LogWarning(ex, "Demo data not loaded yet (attempt {Attempt}); retrying", attempt);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+}
