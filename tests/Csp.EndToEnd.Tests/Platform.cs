@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Csp.ActionPlan;
 using Csp.Gateway;
+using Csp.Risk;
 using Csp.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,13 +13,14 @@ using StackExchange.Redis;
 namespace Csp.EndToEnd.Tests;
 
 /// <summary>
-/// The platform as `make run` starts it: the action-plan service with the demo data, the gateway in front with the
-/// development issuer on (same signing key), on a fresh database of the real test Redis. The other services' clusters
-/// point at ports where nothing listens, as when a service is down.
+/// The platform as `make run` starts it: the action-plan and risk services with the demo data, the gateway in front with
+/// the development issuer on (same signing key), on a fresh database of the real test Redis and its Streams bus. The
+/// funding and KPI clusters point at ports where nothing listens, as when a service is down.
 /// </summary>
 public sealed class Platform : IAsyncLifetime
 {
     public RunningApp ActionPlan { get; private set; } = null!;
+    public RunningApp Risk { get; private set; } = null!;
     public WebApplication Gateway { get; private set; } = null!;
     public Uri GatewayAddress { get; private set; } = null!;
     public IDatabase Redis { get; private set; } = null!;
@@ -32,7 +34,14 @@ public sealed class Platform : IAsyncLifetime
         settings["DemoData:Path"] = RepoPaths.Demo("actionplan.json");
         settings["DemoData:UsersPath"] = RepoPaths.Demo("users.json");
         ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
-        await WaitForDemoDataAsync();
+        await WaitForAsync("actionplan:{medway}:actions", 30);
+        var riskSettings = new Dictionary<string, string?>(settings)
+        {
+            ["DemoData:Path"] = RepoPaths.Demo("risks.json"),
+            ["Risk:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
+        };
+        Risk = await RunningApp.StartAsync(RiskApp.Build, riskSettings);
+        await WaitForAsync("risk:{medway}:risks", 6);
 
         var port = FreePort.Next();
         GatewayAddress = new Uri($"http://127.0.0.1:{port}");
@@ -43,7 +52,7 @@ public sealed class Platform : IAsyncLifetime
             {
                 ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
                 ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = ActionPlan.BaseAddress.ToString(),
-                ["ReverseProxy:Clusters:risk:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ReverseProxy:Clusters:risk:Destinations:primary:Address"] = Risk.BaseAddress.ToString(),
                 ["ReverseProxy:Clusters:funding:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
                 ["ReverseProxy:Clusters:kpi:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
                 ["Logging:LogLevel:Default"] = "Warning",
@@ -52,10 +61,10 @@ public sealed class Platform : IAsyncLifetime
         await Gateway.StartAsync();
     }
 
-    private async Task WaitForDemoDataAsync()
+    private async Task WaitForAsync(string index, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await Redis.SortedSetLengthAsync("actionplan:{medway}:actions") < 30)
+        while (await Redis.SortedSetLengthAsync(index) < count)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("demo data was not loaded");
             await Task.Delay(100);
@@ -81,6 +90,7 @@ public sealed class Platform : IAsyncLifetime
     {
         await Gateway.StopAsync();
         await Gateway.DisposeAsync();
+        await Risk.DisposeAsync();
         await ActionPlan.DisposeAsync();
     }
 }

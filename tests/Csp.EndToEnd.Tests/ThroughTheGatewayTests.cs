@@ -70,7 +70,7 @@ public class ThroughTheGatewayTests(Platform platform) : IClassFixture<Platform>
     {
         using var manager = await platform.SignInAsync("sam.patel");
         var started = DateTime.UtcNow;
-        var response = await manager.GetAsync("/api/partnerships/medway/risks");
+        var response = await manager.GetAsync("/api/partnerships/medway/funding/allocations");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
