@@ -38,11 +38,12 @@ public sealed class PlatformHost : IAsyncLifetime
             {
                 new { id = "medway-council", name = "Medway Council", responsibleAuthority = true },
                 new { id = "kent-police", name = "Kent Police", responsibleAuthority = true },
+                new { id = "kent-fire-rescue", name = "Kent Fire and Rescue Service", responsibleAuthority = true },
             },
         })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync("/api/partnerships/other", new
         {
-            name = "Another CSP", agencies = new object[] { new { id = "kent-police", name = "Kent Police", responsibleAuthority = true } },
+            name = "Another CSP", agencies = new object[] { new { id = "kent-police", name = "Kent Police", responsibleAuthority = true }, new { id = "medway-council", name = "Medway Council", responsibleAuthority = true } },
         })).EnsureSuccessStatusCode();
         using var manager = ActionPlan.Client(TestUser.Manager());
         (await manager.PutAsJsonAsync($"/api/partnerships/{Partnership}/plans/csp-2020-2024", new
@@ -56,6 +57,9 @@ public sealed class PlatformHost : IAsyncLifetime
             title = "Other plan", startYear = 2024, endYear = 2027,
             priorities = new object[] { new { id = "asb", title = "Anti-social behaviour", areasOfFocus = Array.Empty<object>() } },
         })).EnsureSuccessStatusCode();
+        // The partnerships reach the risk service as partnership.changed events over the bus.
+        await RiskHost.WaitForKnownPartnershipAsync(Redis, Partnership, 1);
+        await RiskHost.WaitForKnownPartnershipAsync(Redis, "other", 1);
     }
 
     public async Task DisposeAsync()

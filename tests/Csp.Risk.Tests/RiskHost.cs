@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Csp.BuildingBlocks.EventBus;
+using Csp.Contracts.IntegrationEvents;
 using Csp.Risk;
 using Csp.TestSupport;
 using StackExchange.Redis;
@@ -24,6 +25,30 @@ public sealed class RiskHost : IAsyncLifetime
         Database = RedisServer.Instance.TakeDatabase();
         var settings = RiskSettings(Database, new Uri($"http://127.0.0.1:{FreePort.Next()}"));
         App = await RunningApp.StartAsync(RiskApp.Build, settings);
+        await AnnouncePartnershipAsync(Partnership, 1, "medway-council", "kent-police", "kent-fire-rescue", "probation-kss");
+        await AnnouncePartnershipAsync("other", 1, "medway-council", "kent-police");
+    }
+
+    /// <summary>Publishes <c>partnership.changed</c> onto the real bus, as the action-plan service does, and waits until the
+    /// risk service has taken it in.</summary>
+    public async Task AnnouncePartnershipAsync(string partnershipId, long version, params string[] agencies)
+    {
+        var change = new PartnershipChanged(partnershipId, $"{partnershipId} CSP", agencies.Select(a => new PartnershipAgency(a, a, true)).ToList(), version);
+        var envelope = CloudEventEnvelope.Create(Topics.PartnershipChanged, "/csp/actionplan", change, partnershipId, null, null, DateTimeOffset.UtcNow);
+        await Redis.StreamAddAsync($"events:{Topics.PartnershipChanged}", "event", envelope.ToJson());
+        await WaitForKnownPartnershipAsync(Redis, partnershipId, version);
+    }
+
+    public static async Task WaitForKnownPartnershipAsync(IDatabase redis, string partnershipId, long version)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var data = (string?)await redis.HashGetAsync($"risk:{{{partnershipId}}}:partnership", "data");
+            if (data is not null && System.Text.Json.JsonDocument.Parse(data).RootElement.GetProperty("sourceVersion").GetInt64() >= version) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the risk service never learnt partnership {partnershipId} v{version}");
+            await Task.Delay(50);
+        }
     }
 
     public static Dictionary<string, string?> RiskSettings(int database, Uri actionPlanGrpc)

@@ -23,7 +23,8 @@ public static class RiskApp
         configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
         builder.AddCspEventBus()
-            .AddSubscription<ActionCompleted, ActionCompletedHandler>(Topics.ActionCompleted);
+            .AddSubscription<ActionCompleted, ActionCompletedHandler>(Topics.ActionCompleted)
+            .AddSubscription<PartnershipChanged, PartnershipChangedHandler>(Topics.PartnershipChanged);
         builder.AddRiskServices();
 
         var app = builder.Build();

@@ -89,4 +89,22 @@ public class ActionEventsTests(ActionPlanHost host) : IClassFixture<ActionPlanHo
         while (await host.Redis.StreamLengthAsync($"actionplan:{{{ActionPlanHost.Partnership}}}:outbox") > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.Equal(0, await host.Redis.StreamLengthAsync($"actionplan:{{{ActionPlanHost.Partnership}}}:outbox"));
     }
+
+    [Fact]
+    public async Task Setting_up_a_partnership_publishes_partnership_changed_with_its_agencies_and_version()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        CloudEventEnvelope? changed = null;
+        while (changed is null && DateTime.UtcNow < deadline)
+        {
+            changed = (await host.Redis.StreamRangeAsync($"events:{Topics.PartnershipChanged}"))
+                .Select(e => CloudEventEnvelope.FromJson((string)e["event"]!))
+                .FirstOrDefault(e => e.Partnership == ActionPlanHost.Partnership);
+            if (changed is null) await Task.Delay(100);
+        }
+        Assert.NotNull(changed);
+        var data = changed!.GetData<PartnershipChanged>();
+        Assert.Equal(1, data.Version);
+        Assert.Contains(data.Agencies, a => a.Id == "kent-police" && a.ResponsibleAuthority);
+    }
 }

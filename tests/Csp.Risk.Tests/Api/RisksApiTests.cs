@@ -74,6 +74,7 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
     public async Task The_heat_map_counts_open_risks_per_cell_beside_the_previous_quarters_position()
     {
         const string p = "heat";
+        await host.AnnouncePartnershipAsync(p, 1, "medway-council", "kent-police");
         var clock = host.App.Services.GetRequiredService<TimeProvider>();
         var longAgo = clock.GetUtcNow().AddDays(-200);
         using (var scope = host.App.Services.CreateScope())
@@ -154,6 +155,7 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
     public async Task A_partnership_loads_a_5x5_matrix_and_rates_in_its_notation_without_code_changes()
     {
         const string p = "kent";
+        await host.AnnouncePartnershipAsync(p, 1, "medway-council", "kent-police");
         using var manager = host.App.Client(TestUser.Manager(p));
         var before = (await manager.GetFromJsonAsync<JsonObject>($"/api/partnerships/{p}/risk-matrix"))!;
         Assert.True((bool)before["isDefault"]!);
@@ -214,6 +216,7 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
     public async Task Business_gauges_show_risks_by_band_above_tolerance_and_reviews_overdue()
     {
         const string p = "gauges"; // a partnership only this test uses: other hosts in the process report their own
+        await host.AnnouncePartnershipAsync(p, 1, "medway-council", "kent-police");
         using var manager = host.App.Client(TestUser.Manager(p));
         (await manager.PostAsJsonAsync($"/api/partnerships/{p}/risks", RiskHost.RiskBody(b => b["current"] = "A2"))).EnsureSuccessStatusCode();
         (await manager.PostAsJsonAsync($"/api/partnerships/{p}/risks", RiskHost.RiskBody(b => { b["current"] = "E4"; b["nextReviewDate"] = "2020-01-01"; }))).EnsureSuccessStatusCode();

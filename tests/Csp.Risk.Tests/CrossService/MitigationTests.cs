@@ -174,4 +174,27 @@ public class MitigationTests(PlatformHost host) : IClassFixture<PlatformHost>
         Assert.Equal(before, await host.StoredRiskAsync(riskId));
         Assert.False(await host.Redis.KeyExistsAsync($"risk:{{{PlatformHost.Partnership}}}:action-risks:{actionId}"));
     }
+
+    [Fact]
+    public async Task An_agency_added_to_the_partnership_in_the_action_plan_can_own_risks_within_seconds()
+    {
+        using var manager = host.Risk.Client(TestUser.Manager());
+        var ownedByProbation = RiskHost.RiskBody(b => b["owningAgencyId"] = "probation-kss");
+        Assert.Equal(HttpStatusCode.BadRequest, (await manager.PostAsJsonAsync(Risks, ownedByProbation)).StatusCode);
+
+        using var admin = host.ActionPlan.Client(TestUser.Admin);
+        var current = await admin.GetAsync($"/api/partnerships/{PlatformHost.Partnership}");
+        var partnership = (await current.Content.ReadFromJsonAsync<JsonObject>())!;
+        var agencies = partnership["agencies"]!.AsArray();
+        agencies.Add(new JsonObject { ["id"] = "probation-kss", ["name"] = "Probation Service", ["responsibleAuthority"] = true });
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/partnerships/{PlatformHost.Partnership}")
+        {
+            Content = JsonContent.Create(new JsonObject { ["name"] = (string?)partnership["name"], ["agencies"] = agencies.DeepClone() }),
+        };
+        put.Headers.IfMatch.Add(current.Headers.ETag!);
+        (await admin.SendAsync(put)).EnsureSuccessStatusCode();
+
+        await RiskHost.WaitForKnownPartnershipAsync(host.Redis, PlatformHost.Partnership, 2);
+        Assert.Equal(HttpStatusCode.Created, (await manager.PostAsJsonAsync(Risks, RiskHost.RiskBody(b => b["owningAgencyId"] = "probation-kss"))).StatusCode);
+    }
 }

@@ -33,3 +33,12 @@ public static class ActionEvents
 
     private static string Subject(PlanAction a) => $"actions/{a.Id}";
 }
+
+/// <summary>The event a partnership change causes, so other services can check agencies without calling this one.</summary>
+public static class PartnershipEvents
+{
+    public static PendingEvent[] Changed(Partnership p, long version) =>
+    [
+        new(Topics.PartnershipChanged, new PartnershipChanged(p.Id, p.Name, p.Agencies.Select(a => new PartnershipAgency(a.Id, a.Name, a.ResponsibleAuthority)).ToList(), version), $"partnerships/{p.Id}"),
+    ];
+}

@@ -1,4 +1,5 @@
 using Csp.ActionPlan.Domain;
+using Csp.ActionPlan.Events;
 using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.Redis;
 using StackExchange.Redis;
@@ -29,7 +30,8 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys)
 
     public async Task<long?> SavePartnershipAsync(Partnership partnership, long expectedVersion, AuditEntry audit)
     {
-        var version = await writer.SaveAsync(partnership.Id, PartnershipKey(partnership.Id), partnership, expectedVersion, Json, audit, []);
+        var version = await writer.SaveAsync(partnership.Id, PartnershipKey(partnership.Id), partnership, expectedVersion, Json, audit,
+            PartnershipEvents.Changed(partnership, expectedVersion + 1));
         if (version is not null) await Db.SetAddAsync(keys.Global("partnerships"), partnership.Id);
         return version;
     }

@@ -3,6 +3,12 @@ namespace Csp.Contracts.IntegrationEvents;
 // Integration events published by the action-plan service. Dates are UK calendar dates (yyyy-MM-dd);
 // instants are UTC. Status and strand use the kebab-case names of the public API.
 
+/// <summary>A partnership was set up or its agencies changed. <see cref="Version"/> orders the changes: other services keep
+/// their copy of the partnership (for agency checks) and ignore a change older than the one they hold.</summary>
+public sealed record PartnershipChanged(string PartnershipId, string Name, IReadOnlyList<PartnershipAgency> Agencies, long Version);
+
+public sealed record PartnershipAgency(string Id, string Name, bool ResponsibleAuthority);
+
 public sealed record ActionCreated(
     string PartnershipId, long ActionId, string PlanId, string PriorityId, string Strand,
     string LeadAgencyId, string Title, DateOnly DueDate, string Status);

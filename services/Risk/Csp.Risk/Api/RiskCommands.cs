@@ -56,9 +56,11 @@ public sealed class RiskCommands(RiskStore store, ActionPlanQueries.ActionPlanQu
     public async Task<Outcome<Versioned<RiskEntry>>> CreateAsync(Caller caller, string partnershipId, RiskDraft draft, DateTimeOffset? at = null, string? seedRef = null)
     {
         if (!AccessRules.CanManage(caller, partnershipId)) return Outcome<Versioned<RiskEntry>>.Forbidden("Only the partnership's manager adds risks to the register.");
+        var partnership = await store.GetKnownPartnershipAsync(partnershipId);
+        if (partnership is null) return Outcome<Versioned<RiskEntry>>.NotFound($"Partnership '{partnershipId}'");
         var matrix = await store.GetMatrixAsync(partnershipId);
         var errors = new ValidationErrors();
-        var details = draft.ValidateDetails(errors, out var register);
+        var details = draft.ValidateDetails(errors, out var register, partnership.Value);
         var first = draft.ValidateFirstAssessment(matrix, errors);
         if (details is null || first is null) return Outcome<Versioned<RiskEntry>>.Invalid(errors);
 
@@ -77,8 +79,10 @@ public sealed class RiskCommands(RiskStore store, ActionPlanQueries.ActionPlanQu
         if (!AccessRules.CanManage(caller, partnershipId)) return Outcome<Versioned<RiskEntry>>.Forbidden("Only the partnership's manager revises a risk.");
         if (ifMatch is null) return Outcome<Versioned<RiskEntry>>.IfMatchRequired();
         if (ifMatch != current.Version) return Outcome<Versioned<RiskEntry>>.Stale();
+        var partnership = await store.GetKnownPartnershipAsync(partnershipId);
+        if (partnership is null) return Outcome<Versioned<RiskEntry>>.NotFound($"Partnership '{partnershipId}'");
         var errors = new ValidationErrors();
-        var details = draft.ValidateDetails(errors, out var register);
+        var details = draft.ValidateDetails(errors, out var register, partnership.Value);
         draft.RefuseRatings(errors);
         if (details is null || !errors.IsEmpty) return Outcome<Versioned<RiskEntry>>.Invalid(errors);
         if (!current.Value.IsOpen) return Outcome<Versioned<RiskEntry>>.Conflict("The risk is closed: it is kept as it was.");

@@ -39,7 +39,7 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
                 var errors = new ValidationErrors();
                 var draft = new RiskDraft(r.Register, r.Title, r.Summary, r.Cause, r.Event, r.Consequence, r.Category, r.OwningAgencyId, r.Owner,
                     r.ExistingControls, r.MitigatingActions, r.Treatment, r.ReviewFrequency, null, null, null, null, null);
-                var details = draft.ValidateDetails(errors, out var register) ?? throw Invalid(r.Ref, errors);
+                var details = draft.ValidateDetails(errors, out var register, partnership: null) ?? throw Invalid(r.Ref, errors);
 
                 RiskEntry? risk = null;
                 RiskRating? previous = null;

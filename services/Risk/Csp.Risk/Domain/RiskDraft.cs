@@ -16,7 +16,9 @@ public sealed record RiskDraft(
     public const int ShortMax = 120;
 
     /// <summary>The details of a risk; the register is a slug (default <c>csp</c>), the owning agency a slug such as <c>medway-council</c>.</summary>
-    public RiskDetails? ValidateDetails(ValidationErrors errors, out string register)
+    /// <param name="partnership">The partnership as this service knows it; the owning agency must be one of its agencies.
+    /// Null only for trusted demo data loaded before the partnership's event has arrived.</param>
+    public RiskDetails? ValidateDetails(ValidationErrors errors, out string register, KnownPartnership? partnership)
     {
         register = string.IsNullOrWhiteSpace(Register) ? DefaultRegister : Register;
         if (!Slug.IsValid(register)) errors.Add("register", "must be a lower-case slug such as 'csp' or 'medway-task-force'");
@@ -28,6 +30,7 @@ public sealed record RiskDraft(
         var category = errors.OptionalText("category", Category, ShortMax);
         if (string.IsNullOrWhiteSpace(OwningAgencyId)) errors.Add("owningAgencyId", "is required");
         else if (!Slug.IsValid(OwningAgencyId)) errors.Add("owningAgencyId", "must be an agency id such as 'medway-council'");
+        else if (partnership is not null && !partnership.HasAgency(OwningAgencyId)) errors.Add("owningAgencyId", $"'{OwningAgencyId}' is not an agency of this partnership");
         var owner = errors.RequiredText("owner", Owner, ShortMax);
         var controls = errors.OptionalText("existingControls", ExistingControls, TextMax);
         var actions = errors.OptionalText("mitigatingActions", MitigatingActions, TextMax);

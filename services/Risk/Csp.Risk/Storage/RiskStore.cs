@@ -21,6 +21,13 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys)
     public async Task<IReadOnlyList<string>> ListPartnershipsAsync() =>
         (await Db.SetMembersAsync(keys.Global("partnerships"))).Select(v => (string)v!).Order(StringComparer.Ordinal).ToList();
 
+    // The partnership as known from the action-plan service's partnership.changed events
+    public Task<Versioned<KnownPartnership>?> GetKnownPartnershipAsync(string partnershipId) =>
+        VersionedDocument.ReadAsync<KnownPartnership>(Db, keys.For(partnershipId, "partnership"), Json);
+
+    public Task<long?> SaveKnownPartnershipAsync(KnownPartnership partnership, long expectedVersion, AuditEntry audit) =>
+        writer.SaveAsync(partnership.Id, keys.For(partnership.Id, "partnership"), partnership, expectedVersion, Json, audit, []);
+
     // The matrix
     public Task<Versioned<RiskMatrix>?> GetStoredMatrixAsync(string partnershipId) => VersionedDocument.ReadAsync<RiskMatrix>(Db, MatrixKey(partnershipId), Json);
 
