@@ -112,8 +112,7 @@ public static class ActionsApi
         if (await ApiSupport.CheckReadAsync(store, caller, partnershipId) is { } denied) return denied;
         if (!AccessRules.CanManage(caller, partnershipId)) return Problems.Forbidden("Only the partnership's manager reads the audit trail.");
         var id = actionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var entries = await audit.ReadAsync(writer.Database, partnershipId, 1000);
-        return ApiJson.Json(entries.Where(e => e.EntityType == "action" && e.EntityId == id).ToList());
+        return ApiJson.Json(await audit.ReadEntityAsync(writer.Database, partnershipId, "action", id));
     }
 
 

@@ -10,27 +10,43 @@ public sealed record AuditEntry(
     string? Before, string? After, string? CorrelationId);
 
 /// <summary>
-/// The audit stream: <c>{service}:{{partnership}}:audit</c>. Entries are queued into the same transaction as the write they
+/// The audit streams: <c>{service}:{{partnership}}:audit</c> and, per record, <c>{service}:{{partnership}}:audit:{type}:{id}</c>. Entries are queued into the same transaction as the write they
 /// describe, so there is never a write without its audit entry, nor an audit entry for a write that did not happen.
 /// </summary>
 public sealed class AuditLog(RedisKeys keys)
 {
-    public void Append(ITransaction tx, string partnershipId, AuditEntry entry) =>
-        _ = tx.StreamAddAsync(keys.Audit(partnershipId),
-        [
-            new NameValueEntry("actor", entry.Actor),
-            new NameValueEntry("at", entry.At.ToString("O")),
-            new NameValueEntry("action", entry.Action),
-            new NameValueEntry("entityType", entry.EntityType),
-            new NameValueEntry("entityId", entry.EntityId),
-            new NameValueEntry("before", entry.Before ?? ""),
-            new NameValueEntry("after", entry.After ?? ""),
-            new NameValueEntry("correlationId", entry.CorrelationId ?? ""),
-        ]);
-
-    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(IDatabaseAsync db, string partnershipId, int count = 100)
+    /// <summary>Queues the entry onto the partnership's audit stream and onto the entity's own, so one record's trail is
+    /// read without scanning the partnership's.</summary>
+    public void Append(ITransaction tx, string partnershipId, AuditEntry entry)
     {
-        var entries = await db.StreamRangeAsync(keys.Audit(partnershipId), "-", "+", count, Order.Descending);
+        NameValueEntry[] fields =
+        [
+            new("actor", entry.Actor),
+            new("at", entry.At.ToString("O")),
+            new("action", entry.Action),
+            new("entityType", entry.EntityType),
+            new("entityId", entry.EntityId),
+            new("before", entry.Before ?? ""),
+            new("after", entry.After ?? ""),
+            new("correlationId", entry.CorrelationId ?? ""),
+        ];
+        _ = tx.StreamAddAsync(keys.Audit(partnershipId), fields);
+        _ = tx.StreamAddAsync(EntityKey(partnershipId, entry.EntityType, entry.EntityId), fields);
+    }
+
+    /// <summary>The trail of one record (e.g. action 42), newest first.</summary>
+    public Task<IReadOnlyList<AuditEntry>> ReadEntityAsync(IDatabaseAsync db, string partnershipId, string entityType, string entityId, int count = 1000) =>
+        ReadStreamAsync(db, EntityKey(partnershipId, entityType, entityId), count);
+
+    /// <summary>The partnership's trail, newest first.</summary>
+    public Task<IReadOnlyList<AuditEntry>> ReadAsync(IDatabaseAsync db, string partnershipId, int count = 100) =>
+        ReadStreamAsync(db, keys.Audit(partnershipId), count);
+
+    private string EntityKey(string partnershipId, string entityType, string entityId) => $"{keys.Audit(partnershipId)}:{entityType}:{entityId}";
+
+    private static async Task<IReadOnlyList<AuditEntry>> ReadStreamAsync(IDatabaseAsync db, string key, int count)
+    {
+        var entries = await db.StreamRangeAsync(key, "-", "+", count, Order.Descending);
         return entries.Select(e =>
         {
             string F(string name) => (string?)e[name] ?? "";

@@ -127,8 +127,7 @@ public static class RisksApi
         if (ApiSupport.CheckRead(caller, partnershipId) is { } denied) return denied;
         if (!AccessRules.CanManage(caller, partnershipId)) return Problems.Forbidden("Only the partnership's manager reads the audit trail.");
         var id = riskId.ToString(CultureInfo.InvariantCulture);
-        var entries = await audit.ReadAsync(writer.Database, partnershipId, 1000);
-        return ApiJson.Json(entries.Where(e => e.EntityType == "risk" && e.EntityId == id).ToList());
+        return ApiJson.Json(await audit.ReadEntityAsync(writer.Database, partnershipId, "risk", id));
     }
 
     private static async Task<IResult> ViewAsync(Outcome<Versioned<RiskEntry>> outcome, string partnershipId, HttpContext http, RiskStore store, TimeProvider clock, int status, bool location = false)
