@@ -1,5 +1,5 @@
 # The two commands: `make run` (whole platform locally) and `make test` (every test). See README.md.
-.PHONY: run test build redis clean
+.PHONY: run test bench build redis clean
 
 run:
 	@bash scripts/run-local.sh
@@ -7,6 +7,10 @@ run:
 test:
 	@bash scripts/ensure-redis.sh
 	dotnet test Csp.slnx
+
+bench:
+	@bash scripts/ensure-redis.sh
+	dotnet run -c Release --project tests/Csp.Benchmarks
 
 build:
 	dotnet build Csp.slnx

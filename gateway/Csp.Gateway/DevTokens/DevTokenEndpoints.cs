@@ -17,7 +17,9 @@ public static class DevTokenEndpoints
 
         if (string.IsNullOrWhiteSpace(auth.DevIssuer.UsersFile))
             throw new InvalidOperationException("Auth:DevIssuer:UsersFile must name the demo users file when the development issuer is enabled.");
+        // Relative to the content root, else beside the gateway's binaries (where the build copies demo/users.json).
         var path = Path.GetFullPath(auth.DevIssuer.UsersFile, app.Environment.ContentRootPath);
+        if (!File.Exists(path)) path = Path.GetFullPath(auth.DevIssuer.UsersFile, AppContext.BaseDirectory);
         var users = DemoUsers.Load(path).ToDictionary(u => u.Id, StringComparer.Ordinal);
 
         app.Logger.LogWarning(
