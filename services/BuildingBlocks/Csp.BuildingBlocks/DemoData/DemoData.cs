@@ -16,6 +16,10 @@ public sealed class DemoDataOptions
     public string? UsersPath { get; set; }
 }
 
+/// <summary>Thrown by a loader whose demo data depends on another service that is not ready yet (still starting, or still
+/// loading its own demo data): the start-up runner tries again a little later.</summary>
+public sealed class DemoDataNotReadyException(string message, Exception? inner = null) : Exception(message, inner);
+
 /// <summary>A service's demo-data loader. Loading twice must change nothing.</summary>
 public interface IDemoDataLoader
 {
@@ -50,7 +54,7 @@ public sealed class DemoDataStartup<TLoader>(IServiceScopeFactory scopes, ILogge
                 await scope.ServiceProvider.GetRequiredService<TLoader>().LoadAsync(stoppingToken);
                 return;
             }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException && attempt < 30)
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or DemoDataNotReadyException && attempt < 60)
             {
                 logger.LogWarning(ex, "Demo data not loaded yet (attempt {Attempt}); retrying", attempt);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);

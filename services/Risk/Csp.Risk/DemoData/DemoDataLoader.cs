@@ -2,6 +2,9 @@ using System.Text.Json;
 using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Time;
+using Csp.Contracts.ActionPlan.V1;
+using Csp.Risk.Api;
+using Grpc.Core;
 using Csp.Risk.Domain;
 using Csp.Risk.Events;
 using Csp.Risk.Storage;
@@ -17,7 +20,7 @@ namespace Csp.Risk.DemoData;
 /// together with its seed reference in one transaction, so a reference seen once is never loaded again. Mitigations are
 /// not linked to demo actions (action ids are assigned when the action plan loads).
 /// </summary>
-public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions<DemoDataOptions> options, ILogger<DemoDataLoader> logger) : IDemoDataLoader
+public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions<DemoDataOptions> options, ILogger<DemoDataLoader> logger, RiskCommands commands, ActionPlanQueries.ActionPlanQueriesClient actionPlan) : IDemoDataLoader
 {
     public async Task<int> LoadAsync(CancellationToken cancellationToken)
     {
@@ -60,8 +63,44 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
                 created++;
             }
         }
-        logger.LogInformation("Demo data loaded from {Path}: {Created} new risks", options.Value.Path, created);
+        var linked = 0;
+        foreach (var p in file.Partnerships)
+            foreach (var r in p.Risks.Where(r => r.MitigationActionTitles is { Count: > 0 }))
+                linked += await LinkDemoMitigationsAsync(p.Id, r, cancellationToken);
+        logger.LogInformation("Demo data loaded from {Path}: {Created} new risks, {Linked} new mitigation links", options.Value.Path, created, linked);
         return created;
+    }
+
+    /// <summary>
+    /// Links a demo risk to demo actions named by title, through the same path a manager's link takes (the action-plan
+    /// service is asked over gRPC, so a link is only ever made to a real action). The action plan assigns action ids when
+    /// it loads its own demo data, which may not have happened yet: then this says "not ready" and the runner retries.
+    /// </summary>
+    private async Task<int> LinkDemoMitigationsAsync(string partnershipId, DemoRisk r, CancellationToken cancellationToken)
+    {
+        var riskId = (long)await store.GetSeededRiskIdAsync(partnershipId, r.Ref);
+        var risk = await store.GetRiskAsync(partnershipId, riskId) ?? throw new InvalidOperationException($"Demo risk {r.Ref} is not stored");
+        ListActionsReply actions;
+        try
+        {
+            actions = await actionPlan.ListActionsAsync(new ListActionsRequest { PartnershipId = partnershipId, PageSize = 200 }, cancellationToken: cancellationToken);
+        }
+        catch (RpcException ex)
+        {
+            throw new DemoDataNotReadyException("The action-plan service is not answering yet", ex);
+        }
+        var linked = 0;
+        foreach (var title in r.MitigationActionTitles!)
+        {
+            var action = actions.Actions.FirstOrDefault(a => a.Title == title)
+                ?? throw new DemoDataNotReadyException($"Demo action '{title}' (a mitigation of {r.Ref}) is not in the action plan yet");
+            if (risk.Value.IsLinkedTo(action.Id)) continue;
+            var outcome = await commands.LinkMitigationAsync(Caller.System, partnershipId, riskId, new MitigationDraft(action.Id), null);
+            if (outcome.Kind == OutcomeKind.Unavailable) throw new DemoDataNotReadyException("The action-plan service is not answering yet");
+            if (!outcome.IsOk && outcome.Kind != OutcomeKind.Conflict) throw new InvalidOperationException($"Demo risk {r.Ref}: linking '{title}' failed ({outcome.Kind})");
+            linked++;
+        }
+        return linked;
     }
 
     private static InvalidOperationException Invalid(string what, ValidationErrors errors) =>
@@ -77,6 +116,6 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
     private sealed record DemoPartnership(string Id, IReadOnlyList<DemoRisk> Risks);
     private sealed record DemoRisk(string Ref, string? Register, string Title, string? Summary, string? Cause, string? Event, string? Consequence,
         string? Category, string OwningAgencyId, string Owner, string? ExistingControls, string? MitigatingActions, Treatment Treatment,
-        ReviewFrequency ReviewFrequency, int? NextReviewInDays, IReadOnlyList<DemoAssessment> Assessments);
+        ReviewFrequency ReviewFrequency, int? NextReviewInDays, IReadOnlyList<DemoAssessment> Assessments, IReadOnlyList<string>? MitigationActionTitles);
     private sealed record DemoAssessment(int DaysAgo, string By, string? Inherent, string Current, string? Target, string Rationale);
 }
