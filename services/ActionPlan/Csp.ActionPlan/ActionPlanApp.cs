@@ -41,7 +41,8 @@ public static class ActionPlanApp
         builder.Services.AddSingleton<ActionPlanStore>();
         builder.Services.AddScoped<ActionCommands>();
         builder.Services.AddSingleton<ActionPlanMetrics>();
-        builder.Services.AddOptions<OverdueOptions>().Bind(builder.Configuration.GetSection(OverdueOptions.Section));
+        builder.Services.AddOptions<OverdueOptions>().Bind(builder.Configuration.GetSection(OverdueOptions.Section))
+            .Validate(o => o.ScanInterval > TimeSpan.Zero, "ActionPlan:Overdue:ScanInterval must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<OverdueMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OverdueMonitor>());
         builder.AddDemoData<DemoDataLoader>();

@@ -49,7 +49,8 @@ public static class RiskApp
         builder.Services.AddSingleton<RiskStore>();
         builder.Services.AddScoped<RiskCommands>();
         builder.Services.AddSingleton<RiskMetrics>();
-        builder.Services.AddOptions<ReviewOptions>().Bind(builder.Configuration.GetSection(ReviewOptions.Section));
+        builder.Services.AddOptions<ReviewOptions>().Bind(builder.Configuration.GetSection(ReviewOptions.Section))
+            .Validate(o => o.ScanInterval > TimeSpan.Zero, "Risk:Reviews:ScanInterval must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<ReviewMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewMonitor>());
         builder.AddDemoData<DemoDataLoader>();

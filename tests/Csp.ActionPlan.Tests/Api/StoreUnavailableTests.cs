@@ -23,3 +23,18 @@ public class StoreUnavailableTests
         Assert.Equal(HttpStatusCode.OK, (await app.Client().GetAsync("/healthz/live")).StatusCode);
     }
 }
+
+public class ConfigurationTests
+{
+    [Fact]
+    public async Task A_zero_overdue_scan_interval_stops_the_service_from_starting()
+    {
+        var settings = new Dictionary<string, string?>(TestAuth.Configuration)
+        {
+            ["Redis:Configuration"] = RedisServer.Instance.Configuration,
+            ["ActionPlan:Overdue:ScanInterval"] = "00:00:00",
+        };
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => RunningApp.StartAsync(ActionPlanApp.Build, settings));
+        Assert.Contains("ScanInterval", error.Message);
+    }
+}
