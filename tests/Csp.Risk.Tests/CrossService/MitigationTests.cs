@@ -197,4 +197,24 @@ public class MitigationTests(PlatformHost host) : IClassFixture<PlatformHost>
         await RiskHost.WaitForKnownPartnershipAsync(host.Redis, PlatformHost.Partnership, 2);
         Assert.Equal(HttpStatusCode.Created, (await manager.PostAsJsonAsync(Risks, RiskHost.RiskBody(b => b["owningAgencyId"] = "probation-kss"))).StatusCode);
     }
+
+    [Fact]
+    public async Task An_action_completed_event_that_overtakes_the_link_still_leaves_the_mitigation_done()
+    {
+        // The race: the link's gRPC check saw the action open, and its action.completed reached the risk service before
+        // the link was stored. Reproduced by delivering the completion first while the action plan still says "not started".
+        var actionId = await host.CreateActionAsync();
+        var riskId = await host.CreateRiskAsync();
+        var completed = new ActionCompleted(PlatformHost.Partnership, actionId, "safeguarding", "kent-police", "partner.kent-police", DateTimeOffset.UtcNow);
+        var envelope = CloudEventEnvelope.Create(Topics.ActionCompleted, "/csp/actionplan", completed, PlatformHost.Partnership, null, null, DateTimeOffset.UtcNow);
+        await host.Redis.StreamAddAsync($"events:{Topics.ActionCompleted}", "event", envelope.ToJson());
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await host.Redis.HashExistsAsync($"risk:{{{PlatformHost.Partnership}}}:completed-actions", actionId) && DateTime.UtcNow < deadline) await Task.Delay(50);
+
+        var link = await LinkAsync(riskId, actionId);
+
+        Assert.Equal(HttpStatusCode.Created, link.StatusCode);
+        var mitigation = (await RiskAsync(riskId))["mitigations"]!.AsArray().Single(m => (long)m!["actionId"]! == actionId)!;
+        Assert.True((bool)mitigation["done"]!);
+    }
 }

@@ -176,10 +176,14 @@ public sealed class RiskCommands(RiskStore store, ActionPlanQueries.ActionPlanQu
             var latest = attempt == 0 ? current : await store.GetRiskAsync(partnershipId, id);
             if (latest is null) return Outcome<Versioned<RiskEntry>>.NotFound($"Risk {id}");
             if (latest.Value.IsLinkedTo(actionId)) return Outcome<Versioned<RiskEntry>>.Conflict($"Action {actionId} is already a mitigation of risk {id}.");
-            var done = action.Status == "completed";
+            // Done if the action plan says so, or if its action.completed has already reached us (the event may overtake
+            // the link: the save below is refused if the completion is recorded after this read, and we go round again).
             var now = clock.GetUtcNow();
-            var linked = latest.Value.Link(new Mitigation(actionId, action.Title, action.LeadAgencyId, now, caller.Subject, done, done ? now : null));
-            var version = await store.SaveRiskAsync(linked, latest.Version, Audit(caller, "risk.mitigation-linked", id, latest.Value, linked), []);
+            var completedAt = action.Status == "completed" ? now : await store.ActionCompletedAtAsync(partnershipId, actionId);
+            var done = completedAt is not null;
+            var linked = latest.Value.Link(new Mitigation(actionId, action.Title, action.LeadAgencyId, now, caller.Subject, done, completedAt));
+            var version = await store.SaveRiskAsync(linked, latest.Version, Audit(caller, "risk.mitigation-linked", id, latest.Value, linked), [],
+                unlessCompleted: done ? null : [actionId]);
             if (version is not null)
             {
                 logger.LogInformation("Action {ActionId} linked as a mitigation of risk {RiskId} in {PartnershipId}", actionId, id, partnershipId);
@@ -194,6 +198,7 @@ public sealed class RiskCommands(RiskStore store, ActionPlanQueries.ActionPlanQu
     /// Returns how many risks changed. Throws if a risk stays contended, so the event is redelivered.</summary>
     public async Task<int> MarkMitigationDoneAsync(string partnershipId, long actionId, DateTimeOffset completedAt)
     {
+        await store.RecordActionCompletedAsync(partnershipId, actionId, completedAt);
         var changed = 0;
         foreach (var riskId in await store.RisksMitigatedByAsync(partnershipId, actionId))
         {

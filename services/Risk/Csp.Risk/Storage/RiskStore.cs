@@ -54,10 +54,14 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys)
 
     /// <summary>Stores a risk with its index entries: the risk list, the action → risks reverse index for its mitigations,
     /// and (demo data) its seed reference, all in the same transaction as the risk, its events and audit entry.</summary>
-    public async Task<long?> SaveRiskAsync(RiskEntry risk, long expectedVersion, AuditEntry audit, IReadOnlyCollection<PendingEvent> events, string? seedRef = null)
+    /// <param name="unlessCompleted">Actions whose completion must not have been recorded meanwhile (a new open mitigation):
+    /// if one has, nothing is written and the caller re-reads.</param>
+    public async Task<long?> SaveRiskAsync(RiskEntry risk, long expectedVersion, AuditEntry audit, IReadOnlyCollection<PendingEvent> events, string? seedRef = null,
+        IReadOnlyCollection<long>? unlessCompleted = null)
     {
         var version = await writer.SaveAsync(risk.PartnershipId, RiskKey(risk.PartnershipId, risk.Id), risk, expectedVersion, Json, audit, events, tx =>
         {
+            foreach (var actionId in unlessCompleted ?? []) tx.AddCondition(Condition.HashNotExists(CompletedActionsKey(risk.PartnershipId), actionId));
             _ = tx.SortedSetAddAsync(keys.For(risk.PartnershipId, "risks"), risk.Id, risk.Id);
             foreach (var m in risk.Mitigations) _ = tx.SetAddAsync(ActionRisksKey(risk.PartnershipId, m.ActionId), risk.Id);
             if (seedRef is not null) _ = tx.HashSetAsync(keys.For(risk.PartnershipId, "seed-refs"), seedRef, risk.Id);
@@ -65,6 +69,20 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys)
         if (version is not null && expectedVersion == 0) await Db.SetAddAsync(keys.Global("partnerships"), risk.PartnershipId);
         return version;
     }
+
+    /// <summary>Records that an action was completed (from <c>action.completed</c>), whether or not it is linked yet, so that
+    /// a link made at the same moment cannot miss it.</summary>
+    public Task RecordActionCompletedAsync(string partnershipId, long actionId, DateTimeOffset completedAt) =>
+        Db.HashSetAsync(CompletedActionsKey(partnershipId), actionId, completedAt.ToString("O"), When.NotExists);
+
+    /// <summary>When the action's completion was recorded, if it was.</summary>
+    public async Task<DateTimeOffset?> ActionCompletedAtAsync(string partnershipId, long actionId)
+    {
+        var value = await Db.HashGetAsync(CompletedActionsKey(partnershipId), actionId);
+        return value.IsNull ? null : DateTimeOffset.Parse((string)value!, CultureInfo.InvariantCulture);
+    }
+
+    private string CompletedActionsKey(string partnershipId) => keys.For(partnershipId, "completed-actions");
 
     /// <summary>The risks an action mitigates (reverse index), so a completed action finds its risks without a scan.</summary>
     public async Task<IReadOnlyList<long>> RisksMitigatedByAsync(string partnershipId, long actionId) =>
