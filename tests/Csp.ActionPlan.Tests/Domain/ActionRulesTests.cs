@@ -65,7 +65,9 @@ public class ActionRulesTests
         Assert.True(result.StatusChanged);
         Assert.Equal(100, result.Action!.ProgressPercent);
         Assert.Equal(Now, result.Action.CompletedAt);
-        Assert.Single(result.Action.Updates);
+        Assert.Equal(1, result.Action.UpdateCount);
+        Assert.Equal(Now, result.Action.LastUpdatedAt);
+        Assert.Equal(ActionStatus.Completed, result.Update!.Status);
     }
 
     [Fact]
@@ -75,7 +77,7 @@ public class ActionRulesTests
         Assert.False(result.StatusChanged);
         Assert.Equal(ActionStatus.OnTrack, result.Action!.Status);
         Assert.Equal(55, result.Action.ProgressPercent);
-        Assert.Equal("Visits continuing", result.Action.Updates[0].Commentary);
+        Assert.Equal("Visits continuing", result.Update!.Commentary);
     }
 
     [Fact]

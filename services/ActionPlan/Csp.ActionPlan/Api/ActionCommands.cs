@@ -34,7 +34,7 @@ public sealed class ActionCommands(ActionPlanStore store, TimeProvider clock, IL
 
         var id = await store.NextActionIdAsync(partnershipId);
         var action = PlanAction.Create(id, partnershipId, definition, caller.Subject, clock.GetUtcNow());
-        var version = await store.SaveActionAsync(action, 0, Audit(caller, "action.created", action.Id, null, action), ActionEvents.Created(action), seedRef);
+        var version = await store.SaveActionAsync(action, 0, Audit(caller, "action.created", action.Id, null, action), ActionEvents.Created(action), seedRef: seedRef);
         if (version is null) return Outcome<Versioned<PlanAction>>.Conflict($"Action {id} already exists.");
         logger.LogInformation("Action {ActionId} created in {PartnershipId} by {Subject}", id, partnershipId, caller.Subject);
         return Outcome<Versioned<PlanAction>>.Ok(new(action, version.Value));
@@ -82,7 +82,8 @@ public sealed class ActionCommands(ActionPlanStore store, TimeProvider clock, IL
             var result = current.Value.RecordUpdate(details, caller.Subject, caller.Name, caller.Agency, at ?? clock.GetUtcNow());
             if (!result.IsAccepted) return Outcome<Versioned<PlanAction>>.Conflict(result.RefusedBecause!);
             var updated = result.Action!;
-            var version = await store.SaveActionAsync(updated, current.Version, Audit(caller, "action.updated", id, current.Value, updated), ActionEvents.Updated(result, Today));
+            var version = await store.SaveActionAsync(updated, current.Version, Audit(caller, "action.updated", id, current.Value, updated), ActionEvents.Updated(result, Today),
+                newUpdates: [result.Update!]);
             if (version is not null)
             {
                 logger.LogInformation("Action {ActionId} in {PartnershipId} updated to {Status} by {Subject}", id, partnershipId, updated.Status, caller.Subject);

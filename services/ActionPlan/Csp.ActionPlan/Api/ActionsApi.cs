@@ -94,7 +94,7 @@ public static class ActionsApi
     {
         if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var action = await store.GetActionAsync(partnershipId, actionId);
-        return action is null ? Problems.NotFound($"Action {actionId}") : ApiJson.Json(action.Value.Updates, action.Version, http.Response);
+        return action is null ? Problems.NotFound($"Action {actionId}") : ApiJson.Json(await store.GetUpdatesAsync(partnershipId, actionId), action.Version, http.Response);
     }
 
     private static async Task<IResult> PostUpdateAsync(string partnershipId, long actionId, HttpContext http, ActionCommands commands, ActionPlanStore store, TimeProvider clock, CancellationToken ct)

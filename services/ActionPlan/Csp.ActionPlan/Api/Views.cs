@@ -13,7 +13,7 @@ public sealed record ActionView(
     public static ActionView Of(PlanAction a, long version, DateOnly today) => new(
         a.Id, a.PartnershipId, a.PlanId, a.PriorityId, a.AreaOfFocusId, a.Title, a.Description, a.Strand, a.LeadAgencyId,
         a.SupportingAgencyIds, a.Owner, a.StartDate, a.DueDate, a.Milestones, a.Status, a.RagOn(today), a.ProgressPercent,
-        a.IsOverdue(today), a.LastUpdatedAt, a.Updates.Count, a.CreatedAt, a.CreatedBy, a.CompletedAt, version);
+        a.IsOverdue(today), a.LastUpdatedAt, a.UpdateCount, a.CreatedAt, a.CreatedBy, a.CompletedAt, version);
 }
 
 public sealed record PageView<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);

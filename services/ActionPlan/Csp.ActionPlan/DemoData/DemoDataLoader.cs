@@ -57,15 +57,17 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
                 var definition = ActionDefinition.Validate(draft, id => plans.GetValueOrDefault(id), agencies, errors) ?? throw Invalid(a.Ref, errors);
                 var createdAt = UkTime.StartOf(today.AddDays(Math.Min(a.StartInDays, 0) - 7)).AddHours(9);
                 var action = PlanAction.Create(await store.NextActionIdAsync(p.Id), p.Id, definition, "system", createdAt);
+                var updates = new List<ActionUpdate>();
                 foreach (var u in a.Updates)
                 {
                     var details = new UpdateDraft(u.Status, u.ProgressPercent, u.Commentary).Validate(errors) ?? throw Invalid(a.Ref, errors);
                     var author = users.GetValueOrDefault(u.By);
                     var result = action.RecordUpdate(details, u.By, author?.Name ?? u.By, author?.Agency, UkTime.StartOf(today.AddDays(-u.DaysAgo)).AddHours(10));
                     action = result.Action ?? throw new InvalidOperationException($"Demo action {a.Ref}: {result.RefusedBecause}");
+                    updates.Add(result.Update!);
                 }
                 await store.SaveActionAsync(action, 0, Audit("action.created", "action", action.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), action),
-                    ActionEvents.Created(action), seedRef: a.Ref);
+                    ActionEvents.Created(action), newUpdates: updates, seedRef: a.Ref);
                 created++;
             }
 

@@ -4,7 +4,9 @@ namespace Csp.ActionPlan.Domain;
 
 /// <summary>
 /// An action of the plan (named PlanAction because <c>Action</c> is taken by the runtime). It sits under a priority and,
-/// optionally, an area of focus; one 4P strand; one lead agency (whose partners update it); a trail of dated updates.
+/// optionally, an area of focus; one 4P strand; one lead agency (whose partners update it). Its trail of dated updates is
+/// history kept beside it (append-only, stored apart so the action stays small however long the trail grows); the action
+/// carries only when it was last updated and how many updates there are.
 /// </summary>
 public sealed record PlanAction
 {
@@ -24,7 +26,8 @@ public sealed record PlanAction
     public IReadOnlyList<Milestone> Milestones { get; init; } = [];
     public required ActionStatus Status { get; init; }
     public int ProgressPercent { get; init; }
-    public IReadOnlyList<ActionUpdate> Updates { get; init; } = [];
+    public DateTimeOffset? LastUpdatedAt { get; init; }
+    public int UpdateCount { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required string CreatedBy { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
@@ -37,9 +40,7 @@ public sealed record PlanAction
 
     public Rag RagOn(DateOnly today) => ActionStatusRules.RagFor(Status, IsOverdue(today), today >= StartDate);
 
-    public DateTimeOffset? LastUpdatedAt => Updates.Count == 0 ? null : Updates[^1].At;
-
-    public bool UpdatedOnOrAfter(DateOnly date) => Updates.Any(u => UkTime.DateOf(u.At) >= date);
+    public bool UpdatedOnOrAfter(DateOnly date) => LastUpdatedAt is { } last && UkTime.DateOf(last) >= date;
 
     /// <summary>A new action: not started, no progress, no updates; everything else from the definition.</summary>
     public static PlanAction Create(long id, string partnershipId, ActionDefinition definition, string createdBy, DateTimeOffset now) => new PlanAction
@@ -76,7 +77,8 @@ public sealed record PlanAction
         Milestones = definition.Milestones,
     };
 
-    /// <summary>Records a dated update. Completing sets progress to 100; a closed action takes no more updates.</summary>
+    /// <summary>Records a dated update (returned in the result, to be appended to the action's history). Completing sets
+    /// progress to 100; a closed action takes no more updates.</summary>
     public UpdateResult RecordUpdate(UpdateDetails details, string by, string byName, string? agencyId, DateTimeOffset now)
     {
         if (Status.IsClosed())
@@ -89,10 +91,11 @@ public sealed record PlanAction
         {
             Status = status,
             ProgressPercent = progress,
-            Updates = [.. Updates, update],
+            LastUpdatedAt = LastUpdatedAt is { } last && last > now ? last : now,
+            UpdateCount = UpdateCount + 1,
             CompletedAt = status == ActionStatus.Completed ? now : CompletedAt,
         };
-        return UpdateResult.Accepted(next, previousStatus: Status);
+        return UpdateResult.Accepted(next, update, previousStatus: Status);
     }
 
     /// <summary>True (with the marked action) the first time the action is seen overdue for its current due date.</summary>
@@ -113,12 +116,12 @@ public sealed record ActionUpdate(DateTimeOffset At, string By, string ByName, s
 /// <summary>What a partner reports: status and progress may be left as they were; commentary is required.</summary>
 public sealed record UpdateDetails(ActionStatus? Status, int? ProgressPercent, string Commentary);
 
-public sealed record UpdateResult(PlanAction? Action, ActionStatus PreviousStatus, string? RefusedBecause)
+public sealed record UpdateResult(PlanAction? Action, ActionUpdate? Update, ActionStatus PreviousStatus, string? RefusedBecause)
 {
     public bool IsAccepted => Action is not null;
     public bool StatusChanged => Action is not null && Action.Status != PreviousStatus;
     public bool Completed => StatusChanged && Action!.Status == ActionStatus.Completed;
 
-    public static UpdateResult Accepted(PlanAction action, ActionStatus previousStatus) => new(action, previousStatus, null);
-    public static UpdateResult Refused(string why) => new(null, default, why);
+    public static UpdateResult Accepted(PlanAction action, ActionUpdate update, ActionStatus previousStatus) => new(action, update, previousStatus, null);
+    public static UpdateResult Refused(string why) => new(null, null, default, why);
 }

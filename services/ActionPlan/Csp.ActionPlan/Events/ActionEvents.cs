@@ -17,7 +17,7 @@ public static class ActionEvents
     {
         if (!result.StatusChanged) return [];
         var a = result.Action!;
-        var last = a.Updates[^1];
+        var last = result.Update!;
         var changed = new PendingEvent(Topics.ActionStatusChanged, new ActionStatusChanged(a.PartnershipId, a.Id, a.PriorityId, ApiJson.Name(a.Strand), a.LeadAgencyId,
             ApiJson.Name(result.PreviousStatus), ApiJson.Name(a.Status), ApiJson.Name(a.RagOn(today)), a.ProgressPercent, last.By, last.At), Subject(a));
         return result.Completed

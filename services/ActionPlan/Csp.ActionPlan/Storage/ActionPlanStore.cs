@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Csp.ActionPlan.Domain;
 using Csp.ActionPlan.Events;
 using Csp.BuildingBlocks.Audit;
@@ -61,13 +62,22 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys)
         return await writer.ReadManyAsync<PlanAction>(ids.Select(id => ActionKey(partnershipId, (long)id)), Json);
     }
 
+    /// <param name="newUpdates">Updates to append to the action's history, in the same transaction.</param>
     /// <param name="seedRef">For demo data: the seed reference recorded in the same transaction, so a reload skips it.</param>
-    public Task<long?> SaveActionAsync(PlanAction action, long expectedVersion, AuditEntry audit, IReadOnlyCollection<PendingEvent> events, string? seedRef = null) =>
+    public Task<long?> SaveActionAsync(PlanAction action, long expectedVersion, AuditEntry audit, IReadOnlyCollection<PendingEvent> events,
+        IReadOnlyCollection<ActionUpdate>? newUpdates = null, string? seedRef = null) =>
         writer.SaveAsync(action.PartnershipId, ActionKey(action.PartnershipId, action.Id), action, expectedVersion, Json, audit, events, tx =>
         {
             _ = tx.SortedSetAddAsync(keys.For(action.PartnershipId, "actions"), action.Id, action.Id);
+            if (newUpdates is { Count: > 0 })
+                _ = tx.ListRightPushAsync(UpdatesKey(action.PartnershipId, action.Id), newUpdates.Select(u => (RedisValue)JsonSerializer.Serialize(u, Json)).ToArray());
             if (seedRef is not null) _ = tx.HashSetAsync(keys.For(action.PartnershipId, "seed-refs"), seedRef, action.Id);
         });
+
+    /// <summary>The action's dated updates, oldest first.</summary>
+    public async Task<IReadOnlyList<ActionUpdate>> GetUpdatesAsync(string partnershipId, long actionId) =>
+        (await Db.ListRangeAsync(UpdatesKey(partnershipId, actionId)))
+            .Select(v => JsonSerializer.Deserialize<ActionUpdate>((string)v!, Json) ?? throw new InvalidOperationException("empty update")).ToList();
 
     // Update rounds
     public async Task<IReadOnlyList<Versioned<UpdateRound>>> ListRoundsAsync(string partnershipId)
@@ -90,4 +100,5 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys)
     private string PlanKey(string p, string id) => keys.For(p, "plan", id);
     private string ActionKey(string p, long id) => keys.For(p, "action", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     private string RoundKey(string p, string id) => keys.For(p, "round", id);
+    private string UpdatesKey(string p, long id) => $"{ActionKey(p, id)}:updates";
 }
