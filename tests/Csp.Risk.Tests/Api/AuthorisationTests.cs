@@ -108,6 +108,7 @@ public class AuthorisationTests(RiskHost host) : IClassFixture<RiskHost>
     public async Task Only_the_manager_edits_the_matrix()
     {
         const string p = "matrix-auth";
+        await host.AnnouncePartnershipAsync(p, 1, "medway-council");
         foreach (var user in new[] { TestUser.Board(p), TestUser.Partner("medway-council", p), TestUser.Manager() })
         {
             using var client = host.App.Client(user);

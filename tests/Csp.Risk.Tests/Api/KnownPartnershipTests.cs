@@ -46,4 +46,13 @@ public class KnownPartnershipTests(RiskHost host) : IClassFixture<RiskHost>
         await Task.Delay(300);
         Assert.Equal(HttpStatusCode.Created, (await manager.PostAsJsonAsync($"/api/partnerships/{p}/risks", RiskHost.RiskBody(b => b["owningAgencyId"] = "kent-police"))).StatusCode);
     }
+
+    [Fact]
+    public async Task Reading_the_register_of_a_partnership_the_service_has_not_heard_of_is_404()
+    {
+        using var admin = host.App.Client(TestUser.Admin);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/partnerships/atlantis/risks")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/partnerships/atlantis/risk-matrix")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"{RiskHost.Risks}")).StatusCode);
+    }
 }

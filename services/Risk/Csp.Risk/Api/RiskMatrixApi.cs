@@ -20,16 +20,16 @@ public static class RiskMatrixApi
 
     private static async Task<IResult> GetAsync(string partnershipId, HttpContext http, RiskStore store)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var stored = await store.GetStoredMatrixAsync(partnershipId);
         return stored is null
             ? ApiJson.Json(new RiskMatrixView(partnershipId, true, RiskMatrix.CouncilDefault, null))
             : ApiJson.Json(new RiskMatrixView(partnershipId, false, stored.Value, stored.Version), stored.Version, http.Response);
     }
 
-    private static async Task<IResult> PutAsync(string partnershipId, HttpContext http, RiskCommands commands, CancellationToken ct)
+    private static async Task<IResult> PutAsync(string partnershipId, HttpContext http, RiskCommands commands, RiskStore store, CancellationToken ct)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var (draft, problem) = await http.Request.ReadJsonAsync<RiskMatrixDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.SetMatrixAsync(http.User.Caller(), partnershipId, draft!, ETags.IfMatch(http.Request));

@@ -33,7 +33,7 @@ public static class RisksApi
 
     private static async Task<IResult> ListAsync(string partnershipId, HttpContext http, RiskStore store, TimeProvider clock, string? register, string? band, string? status)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var matrix = await store.GetMatrixAsync(partnershipId);
         var errors = new ValidationErrors();
         if (register is not null && !Slug.IsValid(register)) errors.Add("register", "must be a register slug such as 'csp'");
@@ -51,7 +51,7 @@ public static class RisksApi
 
     private static async Task<IResult> HeatMapAsync(string partnershipId, HttpContext http, RiskStore store, TimeProvider clock, string? register)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         if (register is not null && !Slug.IsValid(register)) return Problems.Validation("register", "must be a register slug such as 'csp'");
         var matrix = await store.GetMatrixAsync(partnershipId);
         var risks = (await store.ListRisksAsync(partnershipId)).Select(r => r.Value);
@@ -60,7 +60,7 @@ public static class RisksApi
 
     private static async Task<IResult> GetAsync(string partnershipId, long riskId, HttpContext http, RiskStore store, TimeProvider clock)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var risk = await store.GetRiskAsync(partnershipId, riskId);
         if (risk is null) return Problems.NotFound($"Risk {riskId}");
         var matrix = await store.GetMatrixAsync(partnershipId);
@@ -69,7 +69,7 @@ public static class RisksApi
 
     private static async Task<IResult> CreateAsync(string partnershipId, HttpContext http, RiskCommands commands, RiskStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var (draft, problem) = await http.Request.ReadJsonAsync<RiskDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.CreateAsync(http.User.Caller(), partnershipId, draft!);
@@ -78,7 +78,7 @@ public static class RisksApi
 
     private static async Task<IResult> ReviseAsync(string partnershipId, long riskId, HttpContext http, RiskCommands commands, RiskStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var (draft, problem) = await http.Request.ReadJsonAsync<RiskDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.ReviseAsync(http.User.Caller(), partnershipId, riskId, draft!, ETags.IfMatch(http.Request));
@@ -87,7 +87,7 @@ public static class RisksApi
 
     private static async Task<IResult> AssessmentsAsync(string partnershipId, long riskId, HttpContext http, RiskStore store)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var risk = await store.GetRiskAsync(partnershipId, riskId);
         return risk is null
             ? Problems.NotFound($"Risk {riskId}")
@@ -96,7 +96,7 @@ public static class RisksApi
 
     private static async Task<IResult> ReassessAsync(string partnershipId, long riskId, HttpContext http, RiskCommands commands, RiskStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var (draft, problem) = await http.Request.ReadJsonAsync<AssessmentDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.ReassessAsync(http.User.Caller(), partnershipId, riskId, draft!, ETags.IfMatch(http.Request));
@@ -105,7 +105,7 @@ public static class RisksApi
 
     private static async Task<IResult> LinkAsync(string partnershipId, long riskId, HttpContext http, RiskCommands commands, RiskStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var (draft, problem) = await http.Request.ReadJsonAsync<MitigationDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.LinkMitigationAsync(http.User.Caller(), partnershipId, riskId, draft!, ETags.IfMatch(http.Request));
@@ -114,17 +114,17 @@ public static class RisksApi
 
     private static async Task<IResult> CloseAsync(string partnershipId, long riskId, HttpContext http, RiskCommands commands, RiskStore store, TimeProvider clock, CancellationToken ct)
     {
-        if (ApiSupport.CheckRead(http.User.Caller(), partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var (draft, problem) = await http.Request.ReadJsonAsync<CloseDraft>(ct);
         if (problem is not null) return problem;
         var outcome = await commands.CloseAsync(http.User.Caller(), partnershipId, riskId, draft!, ETags.IfMatch(http.Request));
         return await ViewAsync(outcome, partnershipId, http, store, clock, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> AuditAsync(string partnershipId, long riskId, HttpContext http, AuditLog audit, AggregateWriter writer)
+    private static async Task<IResult> AuditAsync(string partnershipId, long riskId, HttpContext http, AuditLog audit, AggregateWriter writer, RiskStore store)
     {
         var caller = http.User.Caller();
-        if (ApiSupport.CheckRead(caller, partnershipId) is { } denied) return denied;
+        if (await ApiSupport.CheckReadAsync(store, caller, partnershipId) is { } denied) return denied;
         if (!AccessRules.CanManage(caller, partnershipId)) return Problems.Forbidden("Only the partnership's manager reads the audit trail.");
         var id = riskId.ToString(CultureInfo.InvariantCulture);
         return ApiJson.Json(await audit.ReadEntityAsync(writer.Database, partnershipId, "risk", id));
