@@ -130,6 +130,8 @@ public class ActionsApiTests(ActionPlanHost host) : IClassFixture<ActionPlanHost
     [InlineData("overdue=maybe", "overdue")]
     [InlineData("pageSize=1000", "pageSize")]
     [InlineData("page=0", "page")]
+    [InlineData("page=abc", "page")]
+    [InlineData("pageSize=-5", "pageSize")]
     public async Task Bad_filters_are_400_naming_the_parameter(string query, string field)
     {
         using var board = host.App.Client(TestUser.Board());

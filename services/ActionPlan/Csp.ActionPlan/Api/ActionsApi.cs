@@ -28,7 +28,7 @@ public static class ActionsApi
     }
 
     private static async Task<IResult> ListAsync(string partnershipId, HttpContext http, ActionPlanStore store, TimeProvider clock,
-        string? priority, string? strand, string? agency, string? status, string? overdue, int? page, int? pageSize)
+        string? priority, string? strand, string? agency, string? status, string? overdue, string? page, string? pageSize)
     {
         if (await ApiSupport.CheckReadAsync(store, http.User.Caller(), partnershipId) is { } denied) return denied;
         var errors = new ValidationErrors();
@@ -38,8 +38,8 @@ public static class ActionsApi
             AgencyId: string.IsNullOrWhiteSpace(agency) ? null : agency,
             Status: ApiJson.Parse<ActionStatus>("status", status, errors),
             Overdue: ParseBool("overdue", overdue, errors),
-            Page: page ?? 1,
-            PageSize: pageSize ?? 25);
+            Page: errors.OptionalInt("page", page) ?? 1,
+            PageSize: errors.OptionalInt("pageSize", pageSize) ?? 25);
         if (query.Page < 1) errors.Add("page", "must be 1 or more");
         if (query.PageSize is < 1 or > ActionQuery.MaxPageSize) errors.Add("pageSize", $"must be between 1 and {ActionQuery.MaxPageSize}");
         if (!errors.IsEmpty) return Problems.Validation(errors);

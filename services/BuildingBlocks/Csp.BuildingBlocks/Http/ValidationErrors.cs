@@ -20,6 +20,16 @@ public sealed class ValidationErrors
 
     public IReadOnlyCollection<string> Fields => _errors.Keys;
 
+    /// <summary>An optional whole number from a query string, read here rather than by the framework so that a bad value
+    /// is an error naming its parameter.</summary>
+    public int? OptionalInt(string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)) return number;
+        Add(field, "must be a whole number");
+        return null;
+    }
+
     /// <summary>Required text, trimmed, within <paramref name="maxLength"/>, free of markup.</summary>
     public string? RequiredText(string field, string? value, int maxLength)
     {
