@@ -33,7 +33,11 @@ done
 redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "Redis did not start; see .data/logs/redis.log" >&2; exit 1; }
 
 echo "Building..."
-dotnet build Csp.slnx -v quiet -nologo >/dev/null
+if ! dotnet build Csp.slnx -v quiet -nologo > "$DATA/logs/build.log" 2>&1; then
+  grep -E "error|Error" "$DATA/logs/build.log" | head -20 >&2
+  echo "The build failed; the whole log is in .data/logs/build.log" >&2
+  exit 1
+fi
 
 # A signing key for the development token issuer, made on this machine and never committed.
 KEY_FILE="$DATA/dev-signing-key"
