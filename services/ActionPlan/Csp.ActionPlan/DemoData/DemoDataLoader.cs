@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Csp.ActionPlan.Api;
 using Csp.ActionPlan.Domain;
 using Csp.ActionPlan.Events;
@@ -23,7 +22,7 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
     public async Task<int> LoadAsync(CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(options.Value.Path)) return 0;
-        var file = await ReadAsync<DemoFile>(options.Value.Path, cancellationToken);
+        var file = await DemoFiles.ReadAsync<DemoFile>(options.Value.Path, cancellationToken);
         var users = string.IsNullOrWhiteSpace(options.Value.UsersPath)
             ? new Dictionary<string, DemoUser>()
             : DemoUsers.Load(options.Value.UsersPath).ToDictionary(u => u.Id);
@@ -36,14 +35,14 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
             var errors = new ValidationErrors();
             if (await store.GetPartnershipAsync(p.Id) is null)
             {
-                var partnership = new PartnershipDraft(p.Name, p.Agencies).Validate(p.Id, errors) ?? throw Invalid(p.Id, errors);
+                var partnership = new PartnershipDraft(p.Name, p.Agencies).Validate(p.Id, errors) ?? throw DemoFiles.Invalid(p.Id, errors);
                 await store.SavePartnershipAsync(partnership, 0, Audit("partnership.created", "partnership", p.Id, partnership));
             }
             var agencies = (await store.GetPartnershipAsync(p.Id))!.Value;
             foreach (var plan in p.Plans)
             {
                 if (await store.GetPlanAsync(p.Id, plan.Id) is not null) continue;
-                var validated = new PlanDraft(plan.Title, plan.StartYear, plan.EndYear, plan.Priorities).Validate(p.Id, plan.Id, errors) ?? throw Invalid(plan.Id, errors);
+                var validated = new PlanDraft(plan.Title, plan.StartYear, plan.EndYear, plan.Priorities).Validate(p.Id, plan.Id, errors) ?? throw DemoFiles.Invalid(plan.Id, errors);
                 await store.SavePlanAsync(validated, 0, Audit("plan.created", "plan", plan.Id, validated));
             }
             var plans = (await store.ListPlansAsync(p.Id)).ToDictionary(x => x.Value.Id, x => x.Value);
@@ -54,13 +53,13 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
                 var draft = new ActionDraft(a.PlanId, a.PriorityId, a.AreaOfFocusId, a.Title, a.Description, a.Strand, a.LeadAgencyId, a.SupportingAgencyIds,
                     a.Owner, today.AddDays(a.StartInDays), today.AddDays(a.DueInDays),
                     a.Milestones.Select(m => new MilestoneDraft(m.Title, today.AddDays(m.DueInDays), m.CompletedInDays is { } c ? today.AddDays(c) : null)).ToList());
-                var definition = ActionDefinition.Validate(draft, id => plans.GetValueOrDefault(id), agencies, errors) ?? throw Invalid(a.Ref, errors);
+                var definition = ActionDefinition.Validate(draft, id => plans.GetValueOrDefault(id), agencies, errors) ?? throw DemoFiles.Invalid(a.Ref, errors);
                 var createdAt = UkTime.StartOf(today.AddDays(Math.Min(a.StartInDays, 0) - 7)).AddHours(9);
                 var action = PlanAction.Create(await store.NextActionIdAsync(p.Id), p.Id, definition, "system", createdAt);
                 var updates = new List<ActionUpdate>();
                 foreach (var u in a.Updates)
                 {
-                    var details = new UpdateDraft(u.Status, u.ProgressPercent, u.Commentary).Validate(errors) ?? throw Invalid(a.Ref, errors);
+                    var details = new UpdateDraft(u.Status, u.ProgressPercent, u.Commentary).Validate(errors) ?? throw DemoFiles.Invalid(a.Ref, errors);
                     var author = users.GetValueOrDefault(u.By);
                     var result = action.RecordUpdate(details, u.By, author?.Name ?? u.By, author?.Agency, UkTime.StartOf(today.AddDays(-u.DaysAgo)).AddHours(10));
                     action = result.Action ?? throw new InvalidOperationException($"Demo action {a.Ref}: {result.RefusedBecause}");
@@ -74,7 +73,7 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
             foreach (var r in p.UpdateRounds)
             {
                 var period = r.Period == "current-quarter" ? FinancialQuarter.Containing(today).ToString() : r.Period;
-                var round = new UpdateRoundDraft(period, today.AddDays(r.OpensInDays), today.AddDays(r.DeadlineInDays)).Validate(p.Id, "system", now, errors) ?? throw Invalid(period, errors);
+                var round = new UpdateRoundDraft(period, today.AddDays(r.OpensInDays), today.AddDays(r.DeadlineInDays)).Validate(p.Id, "system", now, errors) ?? throw DemoFiles.Invalid(period, errors);
                 if (await store.GetRoundAsync(p.Id, round.Id) is null)
                     await store.SaveRoundAsync(round, 0, Audit("update-round.opened", "update-round", round.Id, round));
             }
@@ -84,15 +83,6 @@ public sealed class DemoDataLoader(ActionPlanStore store, TimeProvider clock, IO
 
         AuditEntry Audit<T>(string what, string type, string id, T after) =>
             new("system", now, what, type, id, null, AuditLog.Snapshot(after, ApiJson.Options), null);
-    }
-
-    private static InvalidOperationException Invalid(string what, ValidationErrors errors) =>
-        new($"Demo data for '{what}' is invalid: {string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}");
-
-    private static async Task<T> ReadAsync<T>(string path, CancellationToken ct)
-    {
-        await using var stream = File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<T>(stream, ApiJson.Options, ct) ?? throw new InvalidOperationException($"{path} is empty");
     }
 
     private sealed record DemoFile(IReadOnlyList<DemoPartnership> Partnerships);

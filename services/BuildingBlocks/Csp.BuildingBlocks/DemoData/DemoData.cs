@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Csp.BuildingBlocks.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,6 +27,20 @@ public interface IDemoDataLoader
 {
     /// <returns>How many records were created.</returns>
     Task<int> LoadAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Reading demo files and reporting what is wrong with them, the same way in every service.</summary>
+public static class DemoFiles
+{
+    public static async Task<T> ReadAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync<T>(stream, ApiJson.Options, cancellationToken) ?? throw new InvalidOperationException($"{path} is empty");
+    }
+
+    /// <summary>The error for a demo record that breaks the domain's rules (the demo goes through the same validation as the API).</summary>
+    public static InvalidOperationException Invalid(string what, ValidationErrors errors) =>
+        new($"Demo data for '{what}' is invalid: {string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}");
 }
 
 public static class DemoDataExtensions

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Time;
@@ -25,7 +24,7 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
     public async Task<int> LoadAsync(CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(options.Value.Path)) return 0;
-        var file = await ReadAsync<DemoFile>(options.Value.Path, cancellationToken);
+        var file = await DemoFiles.ReadAsync<DemoFile>(options.Value.Path, cancellationToken);
         var users = string.IsNullOrWhiteSpace(options.Value.UsersPath)
             ? new Dictionary<string, DemoUser>()
             : DemoUsers.Load(options.Value.UsersPath).ToDictionary(u => u.Id);
@@ -42,13 +41,13 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
                 var errors = new ValidationErrors();
                 var draft = new RiskDraft(r.Register, r.Title, r.Summary, r.Cause, r.Event, r.Consequence, r.Category, r.OwningAgencyId, r.Owner,
                     r.ExistingControls, r.MitigatingActions, r.Treatment, r.ReviewFrequency, null, null, null, null, null);
-                var details = draft.ValidateDetails(errors, out var register, partnership: null) ?? throw Invalid(r.Ref, errors);
+                var details = draft.ValidateDetails(errors, out var register, partnership: null) ?? throw DemoFiles.Invalid(r.Ref, errors);
 
                 RiskEntry? risk = null;
                 RiskRating? previous = null;
                 foreach (var a in r.Assessments)
                 {
-                    var assessment = new AssessmentDraft(a.Inherent, a.Current, a.Target, a.Rationale, null).Validate(matrix, errors) ?? throw Invalid(r.Ref, errors);
+                    var assessment = new AssessmentDraft(a.Inherent, a.Current, a.Target, a.Rationale, null).Validate(matrix, errors) ?? throw DemoFiles.Invalid(r.Ref, errors);
                     var at = UkTime.StartOf(today.AddDays(-a.DaysAgo)).AddHours(10);
                     var name = users.GetValueOrDefault(a.By)?.Name ?? a.By;
                     previous = risk?.Current;
@@ -101,15 +100,6 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
             linked++;
         }
         return linked;
-    }
-
-    private static InvalidOperationException Invalid(string what, ValidationErrors errors) =>
-        new($"Demo data for '{what}' is invalid: {string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}");
-
-    private static async Task<T> ReadAsync<T>(string path, CancellationToken ct)
-    {
-        await using var stream = File.OpenRead(path);
-        return await JsonSerializer.DeserializeAsync<T>(stream, ApiJson.Options, ct) ?? throw new InvalidOperationException($"{path} is empty");
     }
 
     private sealed record DemoFile(IReadOnlyList<DemoPartnership> Partnerships);
