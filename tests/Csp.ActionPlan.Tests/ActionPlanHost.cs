@@ -24,8 +24,7 @@ public sealed class ActionPlanHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = RedisServer.Instance.TakeDatabase();
-        var settings = new Dictionary<string, string?>(TestRedis.Configuration(Database));
-        foreach (var (k, v) in TestAuth.Configuration) settings[k] = v;
+        var settings = TestRedis.ServiceSettings(Database);
         settings["ActionPlan:Overdue:ScanInterval"] = "01:00:00";
         App = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
 

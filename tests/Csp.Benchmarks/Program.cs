@@ -18,8 +18,7 @@ var concurrency = 8;
 var timeCap = TimeSpan.FromSeconds(60);
 
 var db = RedisServer.Instance.TakeDatabase();
-var settings = new Dictionary<string, string?>(TestRedis.Configuration(db));
-foreach (var (k, v) in TestAuth.Configuration) settings[k] = v;
+var settings = TestRedis.ServiceSettings(db);
 settings["Logging:LogLevel:Default"] = "Warning";
 settings["RateLimiting:PermitsPerMinute"] = "1000000";
 await using var service = await RunningApp.StartAsync(ActionPlanApp.Build, settings);

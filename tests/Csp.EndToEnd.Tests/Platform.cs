@@ -29,8 +29,7 @@ public sealed class Platform : IAsyncLifetime
     {
         var db = RedisServer.Instance.TakeDatabase();
         Redis = RedisServer.Instance.Connection.GetDatabase(db);
-        var settings = new Dictionary<string, string?>(TestRedis.Configuration(db));
-        foreach (var (k, v) in TestAuth.Configuration) settings[k] = v;
+        var settings = TestRedis.ServiceSettings(db);
         settings["DemoData:Path"] = RepoPaths.Demo("actionplan.json");
         settings["DemoData:UsersPath"] = RepoPaths.Demo("users.json");
         ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
@@ -61,15 +60,8 @@ public sealed class Platform : IAsyncLifetime
         await Gateway.StartAsync();
     }
 
-    private async Task WaitForAsync(string index, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await Redis.SortedSetLengthAsync(index) < count)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("demo data was not loaded");
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitForAsync(string index, int count) =>
+        Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync(index) >= count, $"{index} holds {count} demo records");
 
     /// <summary>A client of the gateway, anonymous.</summary>
     public HttpClient Anonymous() => new() { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };

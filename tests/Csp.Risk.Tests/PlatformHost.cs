@@ -24,8 +24,7 @@ public sealed class PlatformHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = RedisServer.Instance.TakeDatabase();
-        var actionSettings = new Dictionary<string, string?>(TestRedis.Configuration(Database));
-        foreach (var (k, v) in TestAuth.Configuration) actionSettings[k] = v;
+        var actionSettings = TestRedis.ServiceSettings(Database);
         actionSettings["ActionPlan:Overdue:ScanInterval"] = "01:00:00";
         ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, actionSettings);
         Risk = await RunningApp.StartAsync(RiskApp.Build, RiskHost.RiskSettings(Database, ActionPlan.GrpcAddress));

@@ -39,22 +39,16 @@ public sealed class RiskHost : IAsyncLifetime
         await WaitForKnownPartnershipAsync(Redis, partnershipId, version);
     }
 
-    public static async Task WaitForKnownPartnershipAsync(IDatabase redis, string partnershipId, long version)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+    public static Task WaitForKnownPartnershipAsync(IDatabase redis, string partnershipId, long version) =>
+        Eventually.TrueAsync(async () =>
         {
             var data = (string?)await redis.HashGetAsync($"risk:{{{partnershipId}}}:partnership", "data");
-            if (data is not null && System.Text.Json.JsonDocument.Parse(data).RootElement.GetProperty("sourceVersion").GetInt64() >= version) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the risk service never learnt partnership {partnershipId} v{version}");
-            await Task.Delay(50);
-        }
-    }
+            return data is not null && System.Text.Json.JsonDocument.Parse(data).RootElement.GetProperty("sourceVersion").GetInt64() >= version;
+        }, $"the risk service knows partnership {partnershipId} v{version}", TimeSpan.FromSeconds(10));
 
     public static Dictionary<string, string?> RiskSettings(int database, Uri actionPlanGrpc)
     {
-        var settings = new Dictionary<string, string?>(TestRedis.Configuration(database));
-        foreach (var (k, v) in TestAuth.Configuration) settings[k] = v;
+        var settings = TestRedis.ServiceSettings(database);
         settings["Risk:Reviews:ScanInterval"] = "01:00:00";
         settings["Risk:ActionPlanGrpc"] = actionPlanGrpc.ToString();
         settings["Risk:ActionPlanDeadline"] = "00:00:02";

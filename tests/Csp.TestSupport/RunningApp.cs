@@ -63,4 +63,26 @@ public static class TestRedis
         ["EventBus:Redis:ClaimIdle"] = "00:00:00.500",
         ["EventBus:OutboxPollInterval"] = "00:00:00.200",
     };
+
+    /// <summary>What a service under test needs: its Redis database and the bus (as above), and test-token validation.</summary>
+    public static Dictionary<string, string?> ServiceSettings(int database)
+    {
+        var settings = Configuration(database);
+        foreach (var (key, value) in TestAuth.Configuration) settings[key] = value;
+        return settings;
+    }
+}
+
+/// <summary>Bounded waiting for something that happens asynchronously (an event handled, demo data loaded).</summary>
+public static class Eventually
+{
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting until {what}");
+            await Task.Delay(50);
+        }
+    }
 }

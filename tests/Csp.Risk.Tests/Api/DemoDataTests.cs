@@ -21,18 +21,12 @@ public sealed class DemoPlatform : IAsyncLifetime
     {
         var db = RedisServer.Instance.TakeDatabase();
         Redis = RedisServer.Instance.Connection.GetDatabase(db);
-        var settings = new Dictionary<string, string?>(TestRedis.Configuration(db));
-        foreach (var (k, v) in TestAuth.Configuration) settings[k] = v;
+        var settings = TestRedis.ServiceSettings(db);
         settings["DemoData:Path"] = RepoPaths.Demo("actionplan.json");
         settings["DemoData:UsersPath"] = RepoPaths.Demo("users.json");
         ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
         Risk = await RunningApp.StartAsync(RiskApp.Build, RiskHost.RiskSettings(db, ActionPlan.GrpcAddress));
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await Redis.SortedSetLengthAsync("actionplan:{medway}:actions") < 30)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the action plan's demo data did not load");
-            await Task.Delay(100);
-        }
+        await Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync("actionplan:{medway}:actions") >= 30, "the action plan's demo data has loaded");
     }
 
     public async Task DisposeAsync()
