@@ -35,7 +35,7 @@ public static class GatewayApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
-        app.UseCspCorrelationId();
+        app.UseCspTraceContext();
         app.UseRouting();
         app.UseGatewayMetrics();
         app.UseAuthentication();

@@ -6,7 +6,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Csp.ActionPlan;
-using Csp.BuildingBlocks.EventBus;
+using Csp.Contracts.IntegrationEvents;
 using Csp.Gateway;
 using Csp.TestSupport;
 using Microsoft.AspNetCore.Builder;
@@ -94,7 +94,7 @@ foreach (var (name, call) in new (string, Func<HttpClient, int, Task<HttpRespons
     results.Add((await RunAsync(name, direct, call), await RunAsync(name, viaGateway, call)));
 }
 
-// Event latency: from the update's 201 to its action.status-changed entry on the bus (outbox dispatch included).
+// Event latency: from the update's 201 to its ActionStatusChanged entry on the bus (outbox dispatch included).
 // Fresh actions (not started), so each update is a status change and publishes.
 var fresh = new List<long>();
 using (var manager = service.Client(TestUser.Manager()))
@@ -104,7 +104,7 @@ using (var manager = service.Client(TestUser.Manager()))
         fresh.Add((long)created!["id"]!);
     }
 var eventLatencies = new List<double>();
-var eventsKey = "events:action.status-changed";
+var eventsKey = "events:" + ActionStatusChanged.Topic;
 foreach (var id in fresh)
 {
     var before = await RedisServer.Instance.Connection.GetDatabase(db).StreamLengthAsync(eventsKey);

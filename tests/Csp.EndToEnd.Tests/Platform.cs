@@ -15,10 +15,16 @@ namespace Csp.EndToEnd.Tests;
 /// <summary>
 /// The platform as `make run` starts it: the action-plan and risk services with the demo data, the gateway in front with
 /// the development issuer on (same signing key), on a fresh database of the real test Redis and its Streams bus. The
-/// funding and KPI clusters point at ports where nothing listens, as when a service is down.
+/// funding and KPI clusters point at ports where nothing listens, as when a service is down. Started once for all the
+/// end-to-end tests (one xunit collection); the log lines of each host are kept for the tests to read.
 /// </summary>
 public sealed class Platform : IAsyncLifetime
 {
+    public const string Collection = "platform";
+
+    public CapturedLogs ActionPlanLogs { get; } = new();
+    public CapturedLogs RiskLogs { get; } = new();
+
     public RunningApp ActionPlan { get; private set; } = null!;
     public RunningApp Risk { get; private set; } = null!;
     public WebApplication Gateway { get; private set; } = null!;
@@ -32,14 +38,14 @@ public sealed class Platform : IAsyncLifetime
         var settings = TestRedis.ServiceSettings(db);
         settings["DemoData:Path"] = RepoPaths.Demo("actionplan.json");
         settings["DemoData:UsersPath"] = RepoPaths.Demo("users.json");
-        ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
+        ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings, logs: ActionPlanLogs);
         await WaitForAsync("actionplan:{medway}:actions", 30);
         var riskSettings = new Dictionary<string, string?>(settings)
         {
             ["DemoData:Path"] = RepoPaths.Demo("risks.json"),
             ["Risk:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
         };
-        Risk = await RunningApp.StartAsync(RiskApp.Build, riskSettings);
+        Risk = await RunningApp.StartAsync(RiskApp.Build, riskSettings, logs: RiskLogs);
         await WaitForAsync("risk:{medway}:risks", 6);
 
         var port = FreePort.Next();
@@ -86,3 +92,7 @@ public sealed class Platform : IAsyncLifetime
         await ActionPlan.DisposeAsync();
     }
 }
+
+/// <summary>The end-to-end tests share one platform: it is started once, and its tests run one after another.</summary>
+[CollectionDefinition(Platform.Collection)]
+public sealed class PlatformCollection : ICollectionFixture<Platform>;

@@ -35,7 +35,7 @@ public sealed class DevIssuerDefaultsTests : IAsyncLifetime
     [Fact]
     public async Task Token_signed_with_a_dev_key_is_rejected_when_no_issuer_is_configured()
     {
-        var response = await _gateway.GetAsync("/api/partnerships/medway/actions", TestTokens.For(TestTokens.Manager));
+        var response = await _gateway.GetAsync("/api/partnerships/medway/actions", TestAuth.Token(DemoCallers.Manager));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.True(response.IsProblem());

@@ -9,20 +9,20 @@ public sealed class ProxyConfigurationTests
     public async Task New_api_route_without_a_policy_still_requires_a_token()
     {
         await using var service = await StandInService.StartAsync("kpi");
-        var settings = GatewayHost.WithDevIssuer();
+        var settings = TestAuth.Configuration;
         settings["ReverseProxy:Clusters:kpi:Destinations:primary:Address"] = service.Address;
         settings["ReverseProxy:Routes:targets:ClusterId"] = "kpi";
         settings["ReverseProxy:Routes:targets:Match:Path"] = "/api/partnerships/{partnership}/targets/{**rest}";
         await using var gateway = await GatewayHost.StartAsync(settings);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.GetAsync("/api/partnerships/medway/targets")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/api/partnerships/medway/targets", TestTokens.For(TestTokens.Manager))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/api/partnerships/medway/targets", TestAuth.Token(DemoCallers.Manager))).StatusCode);
     }
 
     [Fact]
     public async Task Anonymous_api_route_stops_the_gateway_from_starting()
     {
-        var settings = GatewayHost.WithDevIssuer();
+        var settings = TestAuth.Configuration;
         settings["ReverseProxy:Routes:leak:ClusterId"] = "kpi";
         settings["ReverseProxy:Routes:leak:Match:Path"] = "/api/partnerships/{partnership}/everything/{**rest}";
         settings["ReverseProxy:Routes:leak:AuthorizationPolicy"] = "anonymous";

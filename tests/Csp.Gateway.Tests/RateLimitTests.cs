@@ -12,7 +12,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _actionPlan = await StandInService.StartAsync("actionplan");
-        var settings = GatewayHost.WithDevIssuer();
+        var settings = TestAuth.Configuration;
         settings["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = _actionPlan.Address;
         settings["RateLimiting:PermitsPerMinute"] = Permits.ToString();
         settings["RateLimiting:AnonymousPermitsPerMinute"] = "2";
@@ -28,7 +28,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Caller_over_the_limit_gets_429_with_retry_after_while_another_caller_is_served()
     {
-        var busy = TestTokens.For(TestTokens.Manager);
+        var busy = TestAuth.Token(DemoCallers.Manager);
         for (var i = 0; i < Permits; i++)
             Assert.Equal(HttpStatusCode.OK, (await _gateway.GetAsync("/api/partnerships/medway/actions", busy)).StatusCode);
 
@@ -42,7 +42,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(429, problem.GetProperty("status").GetInt32());
 
-        var other = await _gateway.GetAsync("/api/partnerships/medway/actions", TestTokens.For(TestTokens.PolicePartner));
+        var other = await _gateway.GetAsync("/api/partnerships/medway/actions", TestAuth.Token(DemoCallers.PolicePartner));
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 

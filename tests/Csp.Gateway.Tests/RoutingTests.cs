@@ -11,7 +11,7 @@ public sealed class RunningPlatform : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var settings = GatewayHost.WithDevIssuer();
+        var settings = TestAuth.Configuration;
         foreach (var cluster in new[] { "actionplan", "risk", "funding", "kpi" })
         {
             Services[cluster] = await StandInService.StartAsync(cluster);
@@ -47,7 +47,7 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
     [Fact]
     public async Task Caller_with_a_token_signed_by_another_key_gets_401()
     {
-        var forged = TestTokens.Issuer(key: TestTokens.OtherKey).IssueFor(TestTokens.Manager);
+        var forged = TestAuth.IssuerWith(key: TestAuth.OtherKey).IssueFor(DemoCallers.Manager);
 
         var response = await Gateway.GetAsync("/api/partnerships/medway/actions", forged);
 
@@ -57,11 +57,12 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
     }
 
     [Fact]
-    public async Task Manager_reaches_the_action_plan_service_with_token_and_correlation_id_forwarded()
+    public async Task Manager_reaches_the_action_plan_service_with_token_and_trace_context_forwarded()
     {
-        var token = TestTokens.For(TestTokens.Manager);
+        var token = TestAuth.Token(DemoCallers.Manager);
+        var (traceParent, traceId) = NewTraceParent();
 
-        var response = await Gateway.GetAsync("/api/partnerships/medway/actions/42?view=full", token, correlationId: "meeting-prep-7");
+        var response = await Gateway.GetAsync("/api/partnerships/medway/actions/42?view=full", token, traceParent);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var echo = await response.Content.ReadFromJsonAsync<StandInService.Echo>();
@@ -70,8 +71,11 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
         Assert.Equal("?view=full", echo.Query);
         Assert.True(echo.Authorization);
         Assert.Equal($"Bearer {token}", echo.Headers["Authorization"]);
-        Assert.Equal("meeting-prep-7", echo.CorrelationId);
-        Assert.Equal("meeting-prep-7", response.Headers.GetValues("X-Correlation-Id").Single());
+        // The service is called in the caller's trace (from the gateway's span), and the caller is shown that trace.
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", echo.TraceParent);
+        Assert.Equal(traceId, echo.TraceId);
+        Assert.NotEqual(traceParent, echo.TraceParent); // not copied: the parent is the gateway's own span
+        Assert.Equal(traceId, response.Headers.GetValues("X-Correlation-Id").Single());
     }
 
     [Theory]
@@ -92,7 +96,7 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
     [InlineData("/api/partnerships/medway/kpis/ASB-01/measurements", "kpi")]
     public async Task Each_resource_prefix_reaches_its_own_service(string path, string service)
     {
-        var response = await Gateway.GetAsync(path, TestTokens.For(TestTokens.PccFinance));
+        var response = await Gateway.GetAsync(path, TestAuth.Token(DemoCallers.PccFinance));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var echo = await response.Content.ReadFromJsonAsync<StandInService.Echo>();
@@ -118,7 +122,7 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent([0, 0, 0, 0, 0]) };
         request.Content.Headers.ContentType = new("application/grpc");
-        request.Headers.Authorization = new("Bearer", TestTokens.For(TestTokens.Manager));
+        request.Headers.Authorization = new("Bearer", TestAuth.Token(DemoCallers.Manager));
 
         var response = await Gateway.Client.SendAsync(request);
 
@@ -146,7 +150,7 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
     [InlineData("/no/such/page", false)]
     public async Task Security_headers_are_on_proxied_and_local_responses(string path, bool authenticated)
     {
-        var response = await Gateway.GetAsync(path, authenticated ? TestTokens.For(TestTokens.Manager) : null);
+        var response = await Gateway.GetAsync(path, authenticated ? TestAuth.Token(DemoCallers.Manager) : null);
 
         Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
         Assert.Equal("DENY", Header(response, "X-Frame-Options"));
@@ -160,25 +164,41 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
     }
 
     [Fact]
-    public async Task Correlation_id_is_created_when_the_client_sends_none()
+    public async Task A_trace_is_started_when_the_client_sends_none_and_the_service_is_called_in_it()
     {
-        var response = await Gateway.GetAsync("/api/partnerships/medway/kpis", TestTokens.For(TestTokens.Manager));
+        var response = await Gateway.GetAsync("/api/partnerships/medway/kpis", TestAuth.Token(DemoCallers.Manager));
 
         var echo = await response.Content.ReadFromJsonAsync<StandInService.Echo>();
         var returned = response.Headers.GetValues("X-Correlation-Id").Single();
-        Assert.False(string.IsNullOrWhiteSpace(returned));
-        Assert.Equal(returned, echo!.CorrelationId);
+        Assert.Matches("^[0-9a-f]{32}$", returned);
+        Assert.Equal(returned, echo!.TraceId);
     }
 
     [Fact]
-    public async Task Malformed_correlation_id_is_replaced_not_forwarded()
+    public async Task Malformed_traceparent_is_replaced_not_forwarded()
     {
-        var response = await Gateway.GetAsync("/public/scorecard", correlationId: "bad id with spaces <script>");
+        const string garbage = "bad id with spaces <script>";
+
+        var response = await Gateway.GetAsync("/public/scorecard", traceParent: garbage);
 
         var echo = await response.Content.ReadFromJsonAsync<StandInService.Echo>();
         var returned = response.Headers.GetValues("X-Correlation-Id").Single();
-        Assert.NotEqual("bad id with spaces <script>", returned);
-        Assert.Equal(returned, echo!.CorrelationId);
+        Assert.Matches("^[0-9a-f]{32}$", returned);
+        Assert.NotEqual(garbage, echo!.TraceParent);
+        Assert.Equal(returned, echo.TraceId);
+    }
+
+    [Fact]
+    public async Task A_problem_from_the_gateway_carries_the_callers_trace_id()
+    {
+        var (traceParent, traceId) = NewTraceParent();
+
+        var response = await Gateway.GetAsync("/api/partnerships/medway/actions", token: null, traceParent);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(traceId, problem.GetProperty("correlationId").GetString());
+        Assert.Equal(traceId, response.Headers.GetValues("X-Correlation-Id").Single());
     }
 
     [Fact]
@@ -225,6 +245,12 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.True(response.IsProblem());
+    }
+
+    private static (string TraceParent, string TraceId) NewTraceParent()
+    {
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        return ($"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01", traceId);
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

@@ -14,7 +14,7 @@ public sealed class UnavailableServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _slowFunding = await StandInService.StartAsync("funding", delay: TimeSpan.FromSeconds(10));
-        var settings = GatewayHost.WithDevIssuer();
+        var settings = TestAuth.Configuration;
         settings["ReverseProxy:Clusters:risk:Destinations:primary:Address"] = DeadAddress.Next();
         settings["ReverseProxy:Clusters:funding:Destinations:primary:Address"] = _slowFunding.Address;
         settings["ReverseProxy:Clusters:funding:HttpRequest:ActivityTimeout"] = "00:00:01";
@@ -48,7 +48,7 @@ public sealed class UnavailableServiceTests : IAsyncLifetime
     [Fact]
     public async Task Service_that_is_not_running_answers_503_problem_details_quickly()
     {
-        var token = TestTokens.For(TestTokens.Manager);
+        var token = TestAuth.Token(DemoCallers.Manager);
         // Twice: the first attempt meets the refused connection, the second may find the destination marked unhealthy.
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -72,7 +72,7 @@ public sealed class UnavailableServiceTests : IAsyncLifetime
     public async Task Service_that_does_not_answer_in_time_gives_504_problem_details()
     {
         var clock = Stopwatch.StartNew();
-        var response = await _gateway.GetAsync("/api/partnerships/medway/funding/allocations", TestTokens.For(TestTokens.PccFinance));
+        var response = await _gateway.GetAsync("/api/partnerships/medway/funding/allocations", TestAuth.Token(DemoCallers.PccFinance));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Csp.ActionPlan;
-using Csp.Risk;
 using Csp.TestSupport;
 using StackExchange.Redis;
 

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Csp.BuildingBlocks.EventBus;
 using Csp.Contracts.IntegrationEvents;
-using Csp.Risk;
 using Csp.TestSupport;
 using StackExchange.Redis;
 
@@ -30,21 +29,26 @@ public sealed class RiskHost : IAsyncLifetime
     }
 
     /// <summary>Publishes <c>partnership.changed</c> onto the real bus, as the action-plan service does, and waits until the
-    /// risk service has taken it in.</summary>
+    /// risk service has handled it (its consumer group has acknowledged everything on the topic), whether the change was
+    /// newer than its copy or not.</summary>
     public async Task AnnouncePartnershipAsync(string partnershipId, long version, params string[] agencies)
     {
         var change = new PartnershipChanged(partnershipId, $"{partnershipId} CSP", agencies.Select(a => new PartnershipAgency(a, a, true)).ToList(), version);
-        var envelope = CloudEventEnvelope.Create(Topics.PartnershipChanged, "/csp/actionplan", change, partnershipId, null, null, DateTimeOffset.UtcNow);
-        await Redis.StreamAddAsync($"events:{Topics.PartnershipChanged}", "event", envelope.ToJson());
-        await WaitForKnownPartnershipAsync(Redis, partnershipId, version);
+        var envelope = CloudEventEnvelope.Create(change, "/csp/actionplan", partnershipId, null, DateTimeOffset.UtcNow);
+        await Redis.StreamAddAsync($"events:{PartnershipChanged.Topic}", "event", envelope.ToJson());
+        await Drained.ConsumerGroupAsync(Redis, PartnershipChanged.Topic, RiskApp.ServiceName);
+    }
+
+    /// <summary>The source version of the risk service's copy of a partnership; null while it has none.</summary>
+    public static async Task<long?> KnownPartnershipVersionAsync(IDatabase redis, string partnershipId)
+    {
+        var data = (string?)await redis.HashGetAsync($"risk:{{{partnershipId}}}:partnership", "data");
+        return data is null ? null : System.Text.Json.JsonDocument.Parse(data).RootElement.GetProperty("sourceVersion").GetInt64();
     }
 
     public static Task WaitForKnownPartnershipAsync(IDatabase redis, string partnershipId, long version) =>
-        Eventually.TrueAsync(async () =>
-        {
-            var data = (string?)await redis.HashGetAsync($"risk:{{{partnershipId}}}:partnership", "data");
-            return data is not null && System.Text.Json.JsonDocument.Parse(data).RootElement.GetProperty("sourceVersion").GetInt64() >= version;
-        }, $"the risk service knows partnership {partnershipId} v{version}", TimeSpan.FromSeconds(10));
+        Eventually.TrueAsync(async () => await KnownPartnershipVersionAsync(redis, partnershipId) >= version,
+            $"the risk service knows partnership {partnershipId} v{version}");
 
     public static Dictionary<string, string?> RiskSettings(int database, Uri actionPlanGrpc)
     {
@@ -98,17 +102,13 @@ public sealed class RiskHost : IAsyncLifetime
 
     public Task<string> StoredRiskAsync(long id) => Redis.HashGetAsync($"risk:{{{Partnership}}}:risk:{id}", "data").ContinueWith(t => (string)t.Result!);
 
-    /// <summary>The events on a topic's stream about <paramref name="riskId"/>, waiting up to 10 s for at least <paramref name="atLeast"/>.</summary>
-    public async Task<List<CloudEventEnvelope>> PublishedAsync(string topic, long riskId, int atLeast, string partnership = Partnership)
+    /// <summary>Every event on a topic's stream about <paramref name="riskId"/>, once the risk service's outbox has drained:
+    /// every write that has returned has published its events by then, so what is absent was never published.</summary>
+    public async Task<List<CloudEventEnvelope>> PublishedAsync(string topic, long riskId, string partnership = Partnership)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var entries = await Redis.StreamRangeAsync($"events:{topic}");
-            var found = entries.Select(e => CloudEventEnvelope.FromJson((string)e["event"]!))
-                .Where(e => e.Partnership == partnership && e.Data.GetProperty("riskId").GetInt64() == riskId).ToList();
-            if (found.Count >= atLeast || DateTime.UtcNow > deadline) return found;
-            await Task.Delay(100);
-        }
+        await Drained.OutboxAsync(Redis, RiskApp.ServiceName);
+        var entries = await Redis.StreamRangeAsync($"events:{topic}");
+        return entries.Select(e => CloudEventEnvelope.FromJson((string)e["event"]!))
+            .Where(e => e.Partnership == partnership && e.Data.GetProperty("riskId").GetInt64() == riskId).ToList();
     }
 }

@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Csp.TestSupport;
 
@@ -16,8 +18,9 @@ public sealed class RunningApp : IAsyncDisposable
     public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
     public IServiceProvider Services => App.Services;
 
+    /// <param name="logs">Where the host's log lines are kept for the test to read, if it wants them.</param>
     public static async Task<RunningApp> StartAsync(Func<string[], Action<WebApplicationBuilder>, WebApplication> build, IDictionary<string, string?> settings,
-        int? httpPort = null, int? grpcPort = null)
+        int? httpPort = null, int? grpcPort = null, CapturedLogs? logs = null)
     {
         var http = httpPort ?? FreePort.Next();
         var grpc = grpcPort ?? FreePort.Next();
@@ -31,6 +34,7 @@ public sealed class RunningApp : IAsyncDisposable
         {
             b.Configuration.AddInMemoryCollection(config);
             b.Environment.EnvironmentName = "Testing";
+            if (logs is not null) b.Services.AddSingleton<ILoggerProvider>(logs);
         });
         await app.StartAsync();
         return new RunningApp { App = app, HttpPort = http, GrpcPort = grpc };
@@ -73,16 +77,3 @@ public static class TestRedis
     }
 }
 
-/// <summary>Bounded waiting for something that happens asynchronously (an event handled, demo data loaded).</summary>
-public static class Eventually
-{
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting until {what}");
-            await Task.Delay(50);
-        }
-    }
-}

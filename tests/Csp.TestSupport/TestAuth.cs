@@ -1,18 +1,21 @@
-using System.Security.Claims;
-using System.Text;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
+using Csp.BuildingBlocks.Auth;
+using Microsoft.Extensions.Options;
 
 namespace Csp.TestSupport;
 
-/// <summary>Test tokens: signed with a test-only key by the same rules as the development issuer.</summary>
+/// <summary>
+/// The one token factory of the tests: the real <see cref="DevTokenIssuer"/> with a test-only key, configured as every
+/// service and gateway under test is (<see cref="Configuration"/>). Variants (another key, another audience, a clock in
+/// the past) come from <see cref="Issuer"/>.
+/// </summary>
 public static class TestAuth
 {
     public const string SigningKey = "csp-tests-only-signing-key-0123456789abcdef";
+    public const string OtherKey = "another-signing-key-nobody-trusts-0123456789-xyz";
     public const string Issuer = "csp-dev";
     public const string Audience = "csp-platform";
 
-    /// <summary>Configuration that makes a service accept test tokens.</summary>
+    /// <summary>Configuration that makes a service or the gateway accept test tokens.</summary>
     public static Dictionary<string, string?> Configuration => new()
     {
         ["Auth:Audience"] = Audience,
@@ -21,23 +24,22 @@ public static class TestAuth
         ["Auth:DevIssuer:SigningKey"] = SigningKey,
     };
 
-    public static string Token(TestUser user, string? signingKey = null, DateTime? expires = null, string? audience = null)
-    {
-        var claims = new List<Claim> { new("sub", user.Id), new("name", user.Name) };
-        claims.AddRange(user.Roles.Select(r => new Claim("role", r)));
-        claims.AddRange(user.Partnerships.Select(p => new Claim("partnership", p)));
-        if (user.Agency is not null) claims.Add(new Claim("agency", user.Agency));
-        var exp = expires ?? DateTime.UtcNow.AddHours(1);
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    /// <summary>A development issuer; by default the one the hosts under test trust.</summary>
+    public static DevTokenIssuer IssuerWith(string key = SigningKey, string audience = Audience, TimeProvider? clock = null, TimeSpan? lifetime = null) =>
+        new(Options.Create(new AuthOptions
         {
-            Subject = new ClaimsIdentity(claims),
-            Issuer = Issuer,
-            Audience = audience ?? Audience,
-            NotBefore = exp.AddHours(-2),
-            Expires = exp,
-            IssuedAt = exp.AddHours(-2),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey ?? SigningKey)), SecurityAlgorithms.HmacSha256),
-        });
+            Audience = audience,
+            DevIssuer = new DevIssuerOptions { Enabled = true, Issuer = Issuer, SigningKey = key, TokenLifetime = lifetime ?? TimeSpan.FromHours(1) },
+        }), clock ?? TimeProvider.System);
+
+    public static string Token(DemoUser user) => IssuerWith().IssueFor(user);
+
+    public static string Token(TestUser user) => Token(user.AsDemoUser());
+
+    /// <summary>A clock stuck in the past, for tokens that have already expired.</summary>
+    public sealed class PastClock(TimeSpan ago) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow - ago;
     }
 }
 
@@ -48,4 +50,6 @@ public sealed record TestUser(string Id, string Name, string[] Roles, string? Ag
     public static TestUser Partner(string agency, string partnership = "medway") => new($"partner.{agency}", $"Partner of {agency}", ["partner"], agency, [partnership]);
     public static TestUser Board(string partnership = "medway") => new("board." + partnership, "Board Member", ["board"], "medway-council", [partnership]);
     public static TestUser Admin => new("admin", "Platform Admin", ["admin"], null, ["*"]);
+
+    public DemoUser AsDemoUser() => new(Id, Name, Roles, Agency, Partnerships);
 }

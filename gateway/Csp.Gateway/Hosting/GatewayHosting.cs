@@ -1,3 +1,4 @@
+using Csp.BuildingBlocks.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
@@ -9,15 +10,13 @@ public static class GatewayHosting
 {
     public static WebApplicationBuilder AddGatewayHosting(this WebApplicationBuilder builder)
     {
-        builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o =>
-        {
-            o.IncludeScopes = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+        builder.AddJsonLogs();
+        TraceContextApplicationBuilderExtensions.AlwaysTraceRequests();
         builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            if (TraceContextMiddleware.CurrentTraceId() is { } id) ctx.ProblemDetails.Extensions["correlationId"] = id;
+        });
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         return builder;
     }

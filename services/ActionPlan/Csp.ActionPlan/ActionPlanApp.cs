@@ -1,11 +1,13 @@
 using Csp.ActionPlan.Api;
+using Csp.ActionPlan.Commands;
 using Csp.ActionPlan.DemoData;
+using Csp.ActionPlan.Domain;
 using Csp.ActionPlan.Events;
 using Csp.ActionPlan.Storage;
 using Csp.BuildingBlocks.DemoData;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Hosting;
-using Csp.BuildingBlocks.Redis;
+using Csp.BuildingBlocks.Http;
 
 namespace Csp.ActionPlan;
 
@@ -20,7 +22,12 @@ public static class ActionPlanApp
         configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
         builder.AddCspEventBus();
-        builder.AddActionPlanServices();
+        builder.Services.AddSingleton<ActionPlanStore>();
+        builder.Services.AddSingleton<IPartnershipLookup<Partnership>, ActionPlanPartnerships>();
+        builder.Services.AddScoped<ActionPlanCommands>();
+        builder.Services.AddSingleton<ActionPlanMetrics>();
+        builder.AddPeriodicScan<OverdueMonitor, OverdueOptions>(OverdueOptions.Section);
+        builder.AddDemoData<DemoDataLoader>();
 
         var app = builder.Build();
         app.UseServiceDefaults();
@@ -33,18 +40,5 @@ public static class ActionPlanApp
         app.MapGrpcService<ActionPlanGrpcService>().RequireGrpcPort(app.Services);
         app.Services.GetRequiredService<ActionPlanMetrics>().Register(app.Services);
         return app;
-    }
-
-    private static void AddActionPlanServices(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<AggregateWriter>();
-        builder.Services.AddSingleton<ActionPlanStore>();
-        builder.Services.AddScoped<ActionCommands>();
-        builder.Services.AddSingleton<ActionPlanMetrics>();
-        builder.Services.AddOptions<OverdueOptions>().Bind(builder.Configuration.GetSection(OverdueOptions.Section))
-            .Validate(o => o.ScanInterval > TimeSpan.Zero, "ActionPlan:Overdue:ScanInterval must be positive.").ValidateOnStart();
-        builder.Services.AddSingleton<OverdueMonitor>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OverdueMonitor>());
-        builder.AddDemoData<DemoDataLoader>();
     }
 }

@@ -1,10 +1,8 @@
-using Csp.ActionPlan.Domain;
-using Csp.ActionPlan.Events;
 using Csp.ActionPlan.Storage;
 using Csp.BuildingBlocks.Hosting;
+using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Time;
 using Prometheus;
-using Csp.BuildingBlocks.Http;
 
 namespace Csp.ActionPlan;
 

@@ -1,11 +1,13 @@
 using Csp.BuildingBlocks.DemoData;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Hosting;
-using Csp.BuildingBlocks.Redis;
+using Csp.BuildingBlocks.Http;
 using Csp.Contracts.ActionPlan.V1;
 using Csp.Contracts.IntegrationEvents;
 using Csp.Risk.Api;
+using Csp.Risk.Commands;
 using Csp.Risk.DemoData;
+using Csp.Risk.Domain;
 using Csp.Risk.Events;
 using Csp.Risk.Storage;
 using Microsoft.Extensions.Options;
@@ -23,8 +25,8 @@ public static class RiskApp
         configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
         builder.AddCspEventBus()
-            .AddSubscription<ActionCompleted, ActionCompletedHandler>(Topics.ActionCompleted)
-            .AddSubscription<PartnershipChanged, PartnershipChangedHandler>(Topics.PartnershipChanged);
+            .AddSubscription<ActionCompleted, ActionCompletedHandler>()
+            .AddSubscription<PartnershipChanged, PartnershipChangedHandler>();
         builder.AddRiskServices();
 
         var app = builder.Build();
@@ -43,16 +45,13 @@ public static class RiskApp
         builder.Services.AddOptions<RiskOptions>().Bind(builder.Configuration.GetSection(RiskOptions.Section))
             .Validate(o => o.ActionPlanGrpc.IsAbsoluteUri && o.ActionPlanDeadline > TimeSpan.Zero, "Risk:ActionPlanGrpc must be an absolute URI and Risk:ActionPlanDeadline positive.")
             .ValidateOnStart();
-        builder.Services.AddGrpcClient<ActionPlanQueries.ActionPlanQueriesClient>((sp, o) => o.Address = sp.GetRequiredService<IOptions<RiskOptions>>().Value.ActionPlanGrpc)
-            .AddInterceptor(() => new CorrelationGrpcClientInterceptor());
-        builder.Services.AddSingleton<AggregateWriter>();
+        // The trace context goes with every call (Grpc.Net.Client carries the current activity's traceparent).
+        builder.Services.AddGrpcClient<ActionPlanQueries.ActionPlanQueriesClient>((sp, o) => o.Address = sp.GetRequiredService<IOptions<RiskOptions>>().Value.ActionPlanGrpc);
         builder.Services.AddSingleton<RiskStore>();
+        builder.Services.AddSingleton<IPartnershipLookup<KnownPartnership>, KnownPartnershipLookup>();
         builder.Services.AddScoped<RiskCommands>();
         builder.Services.AddSingleton<RiskMetrics>();
-        builder.Services.AddOptions<ReviewOptions>().Bind(builder.Configuration.GetSection(ReviewOptions.Section))
-            .Validate(o => o.ScanInterval > TimeSpan.Zero, "Risk:Reviews:ScanInterval must be positive.").ValidateOnStart();
-        builder.Services.AddSingleton<ReviewMonitor>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReviewMonitor>());
+        builder.AddPeriodicScan<ReviewMonitor, ReviewOptions>(ReviewOptions.Section);
         builder.AddDemoData<DemoDataLoader>();
     }
 }

@@ -34,7 +34,7 @@ public sealed class RiskMetrics(TimeProvider clock)
             var matrix = await store.GetMatrixAsync(partnership);
             var open = (await store.ListRisksAsync(partnership)).Select(r => r.Value).Where(r => r.IsOpen).ToList();
             foreach (var band in matrix.Bands) byBand[[partnership, band.Id]] = open.Count(r => r.Current.Band == band.Id);
-            above[[partnership]] = open.Count(r => matrix.IsAboveTolerance(r.Current));
+            above[[partnership]] = open.Count(r => r.IsAboveTolerance(matrix));
             overdue[[partnership]] = open.Count(r => r.IsReviewOverdue(today));
         }
         BusinessGauges.Replace(Risks, byBand, partnerships);

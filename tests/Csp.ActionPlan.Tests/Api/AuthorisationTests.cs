@@ -27,7 +27,7 @@ public class AuthorisationTests(ActionPlanHost host) : IClassFixture<ActionPlanH
     public async Task A_token_signed_with_another_key_is_401()
     {
         using var client = host.App.Client();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", TestAuth.Token(TestUser.Manager(), signingKey: "some-other-key-that-is-long-enough-0123456789"));
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestAuth.IssuerWith(key: TestAuth.OtherKey).IssueFor(TestUser.Manager().AsDemoUser()));
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(Actions)).StatusCode);
     }
 

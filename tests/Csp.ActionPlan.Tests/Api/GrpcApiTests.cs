@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
 using Csp.Contracts.ActionPlan.V1;
+using Csp.TestSupport;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -19,11 +22,23 @@ public class GrpcApiTests(ActionPlanHost host) : IClassFixture<ActionPlanHost>
         Assert.Equal("safeguarding", reply.PriorityId);
         Assert.Equal("protect", reply.Strand);
         Assert.Equal("2027-03-31", reply.DueDate);
+        Assert.False(reply.Completed);
 
         var missing = await Assert.ThrowsAsync<RpcException>(() => Client().GetActionAsync(new GetActionRequest { PartnershipId = "medway", ActionId = 999_999 }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
         var otherPartnership = await Assert.ThrowsAsync<RpcException>(() => Client().GetActionAsync(new GetActionRequest { PartnershipId = "other", ActionId = id }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, otherPartnership.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetAction_says_whether_the_action_is_completed()
+    {
+        var id = await host.CreateActionAsync();
+        using var police = host.App.Client(TestUser.Partner("kent-police"));
+        (await police.PostAsJsonAsync($"/api/partnerships/medway/actions/{id}/updates", new { status = "completed", commentary = "Done." })).EnsureSuccessStatusCode();
+        var reply = await Client().GetActionAsync(new GetActionRequest { PartnershipId = "medway", ActionId = id });
+        Assert.True(reply.Completed);
+        Assert.Equal("blue", reply.Rag);
     }
 
     [Fact]
@@ -50,11 +65,13 @@ public class GrpcApiTests(ActionPlanHost host) : IClassFixture<ActionPlanHost>
     }
 
     [Fact]
-    public async Task The_callers_correlation_id_is_carried_into_and_back_from_a_gRPC_call()
+    public async Task The_callers_trace_id_is_carried_into_and_back_from_a_gRPC_call()
     {
-        var call = Client().GetSummaryAsync(new GetSummaryRequest { PartnershipId = "medway" }, new Metadata { { "x-correlation-id", "grpc-corr-7" } });
+        var trace = ActivityTraceId.CreateRandom().ToHexString();
+        var call = Client().GetSummaryAsync(new GetSummaryRequest { PartnershipId = "medway" },
+            new Metadata { { "traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom().ToHexString()}-01" } });
         var headers = await call.ResponseHeadersAsync;
         await call.ResponseAsync;
-        Assert.Equal("grpc-corr-7", headers.GetValue("x-correlation-id"));
+        Assert.Equal(trace, headers.GetValue("x-correlation-id"));
     }
 }

@@ -1,5 +1,5 @@
 using Csp.ActionPlan.Domain;
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Validation;
 
 namespace Csp.ActionPlan.Tests.Domain;
 

@@ -1,5 +1,5 @@
 using Csp.ActionPlan.Domain;
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Validation;
 using Csp.BuildingBlocks.Time;
 
 namespace Csp.ActionPlan.Tests.Domain;
@@ -12,10 +12,10 @@ public class UpdateRoundTests
     public void Outstanding_lists_open_actions_with_no_update_since_the_round_opened()
     {
         var round = new UpdateRound("2026-q3", "medway", FinancialQuarter.Parse("2026-Q3"), OpensOn, OpensOn.AddDays(21), "mgr", DateTimeOffset.UtcNow);
-        var notUpdated = ActionRulesTests.AnAction() with { Id = 1 };
-        var updatedBefore = (ActionRulesTests.AnAction() with { Id = 2 }).RecordUpdate(new UpdateDetails(null, 10, "old"), "p", "P", null, UkTime.StartOf(OpensOn.AddDays(-1))).Action!;
-        var updatedDuring = (ActionRulesTests.AnAction() with { Id = 3 }).RecordUpdate(new UpdateDetails(null, 10, "new"), "p", "P", null, UkTime.StartOf(OpensOn)).Action!;
-        var completed = ActionRulesTests.AnAction(ActionStatus.Completed) with { Id = 4 };
+        var notUpdated = ActionRulesTests.AnAction(id: 1);
+        var updatedBefore = ActionRulesTests.AnAction(id: 2).RecordUpdate(new UpdateDetails(null, 10, "old"), "p", "P", null, UkTime.StartOf(OpensOn.AddDays(-1))).Action!;
+        var updatedDuring = ActionRulesTests.AnAction(id: 3).RecordUpdate(new UpdateDetails(null, 10, "new"), "p", "P", null, UkTime.StartOf(OpensOn)).Action!;
+        var completed = ActionRulesTests.AnAction(ActionStatus.Completed, id: 4);
 
         var outstanding = round.Outstanding([notUpdated, updatedBefore, updatedDuring, completed]);
 

@@ -25,7 +25,7 @@ namespace Csp.BuildingBlocks.Tests.EventBus;
 public sealed class DaprEventBusTests : IAsyncLifetime
 {
     private static readonly int Database = RedisServer.Instance.TakeDatabase();
-    private readonly string _topic = UniqueTopic("dapr");
+    private readonly string _topic = MeasurementRecorded.Topic;
     private readonly HandlerProbe _probe = new();
     private readonly int _port = FreePort.Next();
     private WebApplication _app = null!;
@@ -40,7 +40,7 @@ public sealed class DaprEventBusTests : IAsyncLifetime
         builder.Services.AddSingleton(new ServiceIdentity(Service));
         builder.Services.AddSingleton(_probe);
         builder.AddCspRedis();
-        builder.AddCspEventBus().AddSubscription<MeasurementRecorded, MeasurementRecordedHandler>(_topic);
+        builder.AddCspEventBus().AddSubscription<MeasurementRecorded, MeasurementRecordedHandler>();
         _app = builder.Build();
         _app.MapEventBusEndpoints();
         await _app.StartAsync();
@@ -54,14 +54,16 @@ public sealed class DaprEventBusTests : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    /// <summary>The body the sidecar delivers: our envelope as published, plus the attributes Dapr adds.</summary>
+    /// <summary>The body the sidecar delivers: our envelope as published, plus the attributes Dapr adds. Dapr overwrites
+    /// the tracing extension with its own span, a child in the publisher's trace (the publish call carried the trace).</summary>
     private static string AsDeliveredBySidecar(CloudEventEnvelope envelope)
     {
         var json = JsonNode.Parse(envelope.ToJson())!.AsObject();
+        var sidecarSpan = $"00-{envelope.TraceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
         json["pubsubname"] = "pubsub";
         json["topic"] = envelope.Type;
-        json["traceid"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        json["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        json["traceid"] = sidecarSpan;
+        json["traceparent"] = sidecarSpan;
         json["tracestate"] = "";
         return json.ToJsonString();
     }
@@ -89,14 +91,15 @@ public sealed class DaprEventBusTests : IAsyncLifetime
     [Fact]
     public async Task A_delivered_cloud_event_reaches_the_handler_with_its_original_id_and_a_redelivery_is_ignored()
     {
-        var envelope = NewEvent(_topic, "KPI-11", 17m);
+        var envelope = NewEvent("KPI-11", 17m);
 
         using var first = await DeliverAsync(AsDeliveredBySidecar(envelope));
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("SUCCESS", (string?)JsonNode.Parse(await first.Content.ReadAsStringAsync())!["status"]);
         var handled = Assert.Single(_probe.Handled, h => h.EventId == envelope.Id);
         Assert.Equal(new MeasurementRecorded("KPI-11", 17m), handled.Event);
-        Assert.Equal(envelope.CorrelationId, handled.CorrelationId);
+        Assert.NotNull(envelope.TraceId);
+        Assert.Equal(envelope.TraceId, handled.TraceId);
 
         using var again = await DeliverAsync(AsDeliveredBySidecar(envelope));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -107,7 +110,7 @@ public sealed class DaprEventBusTests : IAsyncLifetime
     [Fact]
     public async Task A_failing_handler_answers_an_error_so_the_sidecar_retries_and_the_retry_is_handled()
     {
-        var envelope = NewEvent(_topic);
+        var envelope = NewEvent();
         _probe.FailNext(1);
 
         using var failed = await DeliverAsync(AsDeliveredBySidecar(envelope));
@@ -135,7 +138,7 @@ public sealed class DaprEventBusTests : IAsyncLifetime
     public async Task Readiness_reports_the_dapr_subscriptions_once_the_app_has_started()
     {
         var health = _app.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
-        await Eventually(async () => (await health.CheckHealthAsync()).Entries["eventbus"].Status ==
+        await Eventually.TrueAsync(async () => (await health.CheckHealthAsync()).Entries["eventbus"].Status ==
             Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, "readiness reports the event bus subscribed");
     }
 }
@@ -202,18 +205,19 @@ public sealed class DaprPublishTests : IAsyncLifetime
         using var host = PublisherHost("00:00:10");
         var transport = host.Services.GetRequiredService<IEventTransport>();
         Assert.IsType<DaprEventTransport>(transport);
-        var envelope = NewEvent("kpi.measurement-recorded");
+        var envelope = NewEvent();
 
         await transport.PublishAsync(envelope, CancellationToken.None);
 
         var request = Assert.Single(_received);
         Assert.Equal("pubsub", request.PubsubName);
-        Assert.Equal("kpi.measurement-recorded", request.Topic);
+        Assert.Equal(MeasurementRecorded.Topic, request.Topic);
         Assert.Equal(CloudEventEnvelope.ContentType, request.DataContentType);
         var sent = CloudEventEnvelope.FromJson(request.Data.ToStringUtf8());
         Assert.Equal(envelope.Id, sent.Id);
         Assert.Equal(envelope.Type, sent.Type);
-        Assert.Equal(envelope.CorrelationId, sent.CorrelationId);
+        Assert.NotNull(envelope.TraceParent);
+        Assert.Equal(envelope.TraceParent, sent.TraceParent);
         Assert.Equal(new MeasurementRecorded("KPI-07", 42.5m), sent.GetData<MeasurementRecorded>());
     }
 
@@ -225,7 +229,7 @@ public sealed class DaprPublishTests : IAsyncLifetime
         var transport = host.Services.GetRequiredService<IEventTransport>();
 
         var clock = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<TimeoutException>(() => transport.PublishAsync(NewEvent("kpi.rag-changed"), CancellationToken.None));
+        await Assert.ThrowsAsync<TimeoutException>(() => transport.PublishAsync(NewEvent(), CancellationToken.None));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"publish gave up after {clock.Elapsed}, deadline 0.5 s");
     }
@@ -240,7 +244,7 @@ public sealed class RedisModeEndpointTests
     public async Task With_the_redis_transport_no_dapr_endpoints_are_mapped()
     {
         var port = FreePort.Next();
-        var topic = UniqueTopic("nodapr");
+        var topic = MeasurementRecorded.Topic;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Configuration.AddInMemoryCollection(Settings(Database));
@@ -248,14 +252,14 @@ public sealed class RedisModeEndpointTests
         builder.Services.AddSingleton(new ServiceIdentity(Service));
         builder.Services.AddSingleton(new HandlerProbe());
         builder.AddCspRedis();
-        builder.AddCspEventBus().AddSubscription<MeasurementRecorded, MeasurementRecordedHandler>(topic);
+        builder.AddCspEventBus().AddSubscription<MeasurementRecorded, MeasurementRecordedHandler>();
         await using var app = builder.Build();
         app.MapEventBusEndpoints();
         await app.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         using var subscribe = await client.GetAsync("/dapr/subscribe");
-        using var deliver = await client.PostAsync($"/events/{topic}", new StringContent(AsJson(NewEvent(topic)), Encoding.UTF8, CloudEventEnvelope.ContentType));
+        using var deliver = await client.PostAsync($"/events/{topic}", new StringContent(AsJson(NewEvent()), Encoding.UTF8, CloudEventEnvelope.ContentType));
 
         Assert.Equal(HttpStatusCode.NotFound, subscribe.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, deliver.StatusCode);

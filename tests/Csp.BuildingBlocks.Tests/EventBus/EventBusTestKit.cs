@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Redis;
+using Csp.Contracts.IntegrationEvents;
 using Csp.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,16 +13,20 @@ using StackExchange.Redis;
 
 namespace Csp.BuildingBlocks.Tests.EventBus;
 
-/// <summary>The event the tests publish: a measurement recorded for a KPI.</summary>
-public sealed record MeasurementRecorded(string KpiCode, decimal Value);
+/// <summary>The event the tests publish: a measurement recorded for a KPI, on its own topic.</summary>
+public sealed record MeasurementRecorded(string KpiCode, decimal Value) : IIntegrationEvent
+{
+    public static string Topic => "kpi.measurement-recorded";
+}
 
-/// <summary>What the test handler saw: every attempt, and the events it handled successfully. It can be told to fail.</summary>
+/// <summary>What the test handler saw: every attempt, and the events it handled successfully with the trace they ran
+/// under. It can be told to fail.</summary>
 public sealed class HandlerProbe
 {
     private int _failuresLeft;
 
     public ConcurrentQueue<string> Attempts { get; } = new();
-    public ConcurrentQueue<(string EventId, MeasurementRecorded Event, string? CorrelationId)> Handled { get; } = new();
+    public ConcurrentQueue<(string EventId, MeasurementRecorded Event, string? TraceId)> Handled { get; } = new();
 
     /// <summary>Fail the next <paramref name="times"/> attempts (int.MaxValue: always).</summary>
     public void FailNext(int times) => _failuresLeft = times;
@@ -33,7 +39,7 @@ public sealed class HandlerProbe
         Attempts.Enqueue(eventId);
         if (Interlocked.Decrement(ref _failuresLeft) >= 0)
             throw new InvalidOperationException($"KPI store unavailable (simulated) for {eventId}");
-        Handled.Enqueue((eventId, @event, CorrelationContext.Current));
+        Handled.Enqueue((eventId, @event, Activity.Current?.TraceId.ToHexString()));
     }
 }
 
@@ -51,7 +57,8 @@ public static class EventBusTestKit
     public const string Service = "kpi";
     public const string Partnership = "medway";
 
-    public static string UniqueTopic(string name) => $"test.{name}.{Guid.NewGuid():n}"[..40];
+    /// <summary>The stream of the test topic.</summary>
+    public static string TopicStream => "events:" + MeasurementRecorded.Topic;
 
     /// <summary>Configuration for a host on the test Redis, with short intervals so retries happen in milliseconds.</summary>
     public static Dictionary<string, string?> Settings(int database, string transport = "redis") => new()
@@ -67,7 +74,7 @@ public static class EventBusTestKit
     };
 
     /// <summary>A generic host wired as a service would be: identity, Redis, the event bus with one subscription.</summary>
-    public static IHost BuildHost(int database, string topic, HandlerProbe probe, Action<Dictionary<string, string?>>? configure = null)
+    public static IHost BuildHost(int database, HandlerProbe probe, Action<Dictionary<string, string?>>? configure = null)
     {
         var settings = Settings(database);
         configure?.Invoke(settings);
@@ -77,39 +84,20 @@ public static class EventBusTestKit
         builder.Services.AddSingleton(new ServiceIdentity(Service));
         builder.Services.AddSingleton(probe);
         builder.AddCspRedis();
-        builder.AddCspEventBus().AddSubscription<MeasurementRecorded, MeasurementRecordedHandler>(topic);
+        builder.AddCspEventBus().AddSubscription<MeasurementRecorded, MeasurementRecordedHandler>();
         return builder.Build();
     }
 
-    public static CloudEventEnvelope NewEvent(string topic, string kpiCode = "KPI-07", decimal value = 42.5m) =>
-        CloudEventEnvelope.Create(topic, "/csp/kpi-tests", new MeasurementRecorded(kpiCode, value), Partnership,
-            subject: kpiCode, correlationId: CorrelationContext.NewId(), time: DateTimeOffset.UtcNow);
+    /// <summary>An envelope made as a service makes one: inside the work (a request) that caused it, so it carries that
+    /// work's trace context.</summary>
+    public static CloudEventEnvelope NewEvent(string kpiCode = "KPI-07", decimal value = 42.5m)
+    {
+        using var publishing = new Activity("record measurement").Start();
+        return CloudEventEnvelope.Create(new MeasurementRecorded(kpiCode, value), "/csp/kpi-tests", Partnership, subject: kpiCode, time: DateTimeOffset.UtcNow);
+    }
 
     public static IDatabase Db(int database) => RedisServer.Instance.Connection.GetDatabase(database);
 
-    /// <summary>Polls <paramref name="condition"/> until true or fails the test after <paramref name="seconds"/>.</summary>
-    public static async Task Eventually(Func<Task<bool>> condition, string what, double seconds = 10)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out after {seconds} s waiting until {what}");
-            await Task.Delay(25);
-        }
-    }
-
-    public static Task Eventually(Func<bool> condition, string what, double seconds = 10) =>
-        Eventually(() => Task.FromResult(condition()), what, seconds);
-
-    /// <summary>True when the service's consumer group has read every entry of the topic stream and acknowledged them all.</summary>
-    public static async Task<bool> ConsumedAsync(IDatabase db, string topic)
-    {
-        var key = "events:" + topic;
-        if (!await db.KeyExistsAsync(key)) return false;
-        var groups = await db.StreamGroupInfoAsync(key);
-        var group = groups.FirstOrDefault(g => g.Name == Service);
-        if (group.Name is null) return false;
-        var info = await db.StreamInfoAsync(key);
-        return group.LastDeliveredId == info.LastGeneratedId && group.PendingMessageCount == 0;
-    }
+    /// <summary>The service's consumer group has been delivered every entry of the test topic and acknowledged them all.</summary>
+    public static Task ConsumedAsync(IDatabase db) => Drained.ConsumerGroupAsync(db, MeasurementRecorded.Topic, Service);
 }

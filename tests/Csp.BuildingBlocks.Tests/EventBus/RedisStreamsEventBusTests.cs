@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Outbox;
 using Csp.BuildingBlocks.Redis;
@@ -15,10 +14,13 @@ namespace Csp.BuildingBlocks.Tests.EventBus;
 public sealed class RedisStreamsEventBusTests
 {
     private static readonly int Database = RedisServer.Instance.TakeDatabase();
-    private static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.Web);
     private readonly IDatabase _db = Db(Database);
     // Each test writes to its own partnership, so no test sees another's outbox entries.
     private readonly string _partnership = "p" + Guid.NewGuid().ToString("n")[..10];
+
+    /// <summary>The topic is the event type's, the same in every test: each test starts from an empty database, so no
+    /// stream, consumer group or pending entry carries over from the one before (xunit runs a class's tests one by one).</summary>
+    public RedisStreamsEventBusTests() => _db.Execute("FLUSHDB");
 
     private sealed record KpiState(string Code, decimal LatestValue);
 
@@ -29,7 +31,7 @@ public sealed class RedisStreamsEventBusTests
         var outbox = host.Services.GetRequiredService<Outbox.Outbox>();
         await outbox.RegisterPartitionAsync(_partnership);
         var tx = host.Services.GetServiceDatabase().CreateTransaction();
-        VersionedDocument.Write(tx, keys.For(_partnership, "kpi", kpiCode), new KpiState(kpiCode, 42.5m), expectedVersion, StateJson);
+        VersionedDocument.Write(tx, keys.For(_partnership, "kpi", kpiCode), new KpiState(kpiCode, 42.5m), expectedVersion);
         outbox.Enqueue(tx, _partnership, envelope);
         var committed = await tx.ExecuteAsync();
         if (committed) outbox.Notify();
@@ -41,62 +43,61 @@ public sealed class RedisStreamsEventBusTests
     [Fact]
     public async Task A_measurement_written_with_its_event_in_one_transaction_reaches_the_subscriber_and_leaves_the_outbox()
     {
-        var topic = UniqueTopic("recorded");
         var probe = new HandlerProbe();
-        using var host = BuildHost(Database, topic, probe);
+        using var host = BuildHost(Database, probe);
         await host.StartAsync();
 
-        var envelope = NewEvent(topic, "KPI-01");
+        var envelope = NewEvent("KPI-01");
         Assert.True(await RecordMeasurementAsync(host, "KPI-01", 0, envelope));
 
-        await Eventually(() => probe.HandledCount(envelope.Id) == 1, "the subscriber handled the measurement event");
+        await Eventually.TrueAsync(() => probe.HandledCount(envelope.Id) == 1, "the subscriber handled the measurement event");
         var handled = probe.Handled.Single(h => h.EventId == envelope.Id);
         Assert.Equal(new MeasurementRecorded("KPI-01", 42.5m), handled.Event);
-        Assert.Equal(envelope.CorrelationId, handled.CorrelationId);
-        await Eventually(async () => await _db.StreamLengthAsync(OutboxKey(host)) == 0, "the outbox is empty");
-        await Eventually(() => ConsumedAsync(_db, topic), "the event is acknowledged");
+        // The handler ran under the trace of the work that wrote the event, through the outbox and the stream.
+        Assert.NotNull(envelope.TraceId);
+        Assert.Equal(envelope.TraceId, handled.TraceId);
+        await Drained.OutboxAsync(_db, Service);
+        await ConsumedAsync(_db);
         await host.StopAsync();
-        Assert.Equal(0, (await _db.StreamGroupInfoAsync("events:" + topic)).Single().ConsumerCount);
+        Assert.Equal(0, (await _db.StreamGroupInfoAsync(TopicStream)).Single().ConsumerCount);
     }
 
     [Fact]
     public async Task A_corrupt_outbox_entry_is_set_aside_and_does_not_hold_back_the_events_behind_it()
     {
-        var topic = UniqueTopic("corrupt");
         var probe = new HandlerProbe();
-        using var host = BuildHost(Database, topic, probe);
+        using var host = BuildHost(Database, probe);
         var keys = host.Services.GetRequiredService<RedisKeys>();
         await _db.SetAddAsync(keys.OutboxPartitions, _partnership);
         await _db.StreamAddAsync(OutboxKey(host), "event", "{not a cloud event");
-        Assert.True(await RecordMeasurementAsync(host, "KPI-05", 0, NewEvent(topic, "KPI-05")));
+        Assert.True(await RecordMeasurementAsync(host, "KPI-05", 0, NewEvent("KPI-05")));
 
         var published = await host.Services.GetRequiredService<OutboxDispatcher>().DispatchPendingAsync(CancellationToken.None);
 
         Assert.Equal(1, published);
         Assert.Equal(0, await _db.StreamLengthAsync(OutboxKey(host)));
         Assert.Equal(1, await _db.StreamLengthAsync(keys.For(_partnership, "outbox-quarantine")));
-        Assert.Equal(1, await _db.StreamLengthAsync("events:" + topic));
+        Assert.Equal(1, await _db.StreamLengthAsync(TopicStream));
     }
 
     [Fact]
     public async Task A_stale_write_stores_neither_the_state_nor_its_event()
     {
-        var topic = UniqueTopic("stale");
         var probe = new HandlerProbe();
-        using var host = BuildHost(Database, topic, probe);
+        using var host = BuildHost(Database, probe);
         var keys = host.Services.GetRequiredService<RedisKeys>();
-        Assert.True(await RecordMeasurementAsync(host, "KPI-02", 0, NewEvent(topic, "KPI-02")));
+        Assert.True(await RecordMeasurementAsync(host, "KPI-02", 0, NewEvent("KPI-02")));
         await host.Services.GetRequiredService<OutboxDispatcher>().DispatchPendingAsync(CancellationToken.None);
         var versionBefore = await _db.HashGetAsync(keys.For(_partnership, "kpi", "KPI-02"), "version");
 
         // A second writer still believes the KPI does not exist: its transaction's condition fails.
-        var staleEvent = NewEvent(topic, "KPI-02", 99m);
+        var staleEvent = NewEvent("KPI-02", 99m);
         Assert.False(await RecordMeasurementAsync(host, "KPI-02", 0, staleEvent));
 
         Assert.Equal(versionBefore, await _db.HashGetAsync(keys.For(_partnership, "kpi", "KPI-02"), "version"));
         Assert.Equal(0, await _db.StreamLengthAsync(OutboxKey(host)));
         Assert.Equal(0, await host.Services.GetRequiredService<OutboxDispatcher>().DispatchPendingAsync(CancellationToken.None));
-        var published = await _db.StreamRangeAsync("events:" + topic);
+        var published = await _db.StreamRangeAsync(TopicStream);
         Assert.Single(published);
         Assert.DoesNotContain(published, e => ((string)e["event"]!).Contains(staleEvent.Id, StringComparison.Ordinal));
     }
@@ -104,65 +105,61 @@ public sealed class RedisStreamsEventBusTests
     [Fact]
     public async Task A_handler_that_fails_gets_the_same_event_again_and_succeeds_on_a_later_delivery()
     {
-        var topic = UniqueTopic("retry");
         var probe = new HandlerProbe();
         probe.FailNext(2);
-        using var host = BuildHost(Database, topic, probe);
+        using var host = BuildHost(Database, probe);
         await host.StartAsync();
 
-        var envelope = NewEvent(topic);
+        var envelope = NewEvent();
         await host.Services.GetRequiredService<IEventTransport>().PublishAsync(envelope, CancellationToken.None);
 
-        await Eventually(() => probe.HandledCount(envelope.Id) == 1, "the third delivery succeeded");
+        await Eventually.TrueAsync(() => probe.HandledCount(envelope.Id) == 1, "the third delivery succeeded");
         Assert.Equal(3, probe.AttemptsFor(envelope.Id));
         Assert.All(probe.Attempts, id => Assert.Equal(envelope.Id, id));
-        await Eventually(() => ConsumedAsync(_db, topic), "the event is acknowledged after it succeeded");
-        Assert.Equal(0, await _db.StreamLengthAsync($"events:{topic}:deadletter:{Service}"));
+        await ConsumedAsync(_db);
+        Assert.Equal(0, await _db.StreamLengthAsync($"{TopicStream}:deadletter:{Service}"));
         await host.StopAsync();
     }
 
     [Fact]
     public async Task An_event_that_fails_on_every_delivery_is_dead_lettered_after_max_deliveries_and_not_retried()
     {
-        var topic = UniqueTopic("poison");
         var probe = new HandlerProbe();
         probe.FailNext(int.MaxValue);
-        using var host = BuildHost(Database, topic, probe);
+        using var host = BuildHost(Database, probe);
         await host.StartAsync();
 
-        var envelope = NewEvent(topic);
+        var envelope = NewEvent();
         await host.Services.GetRequiredService<IEventTransport>().PublishAsync(envelope, CancellationToken.None);
 
-        var deadLetters = $"events:{topic}:deadletter:{Service}";
-        await Eventually(async () => await _db.StreamLengthAsync(deadLetters) == 1, "the event is in the dead-letter stream");
+        var deadLetters = $"{TopicStream}:deadletter:{Service}";
+        await Eventually.TrueAsync(async () => await _db.StreamLengthAsync(deadLetters) == 1, "the event is in the dead-letter stream");
         var dead = (await _db.StreamRangeAsync(deadLetters)).Single();
         Assert.Equal(envelope.Id, CloudEventEnvelope.FromJson(dead["event"]!).Id);
         Assert.Equal(Service, (string?)dead["service"]);
         Assert.Equal("3", (string?)dead["deliveries"]);
         Assert.Contains("KPI store unavailable", (string?)dead["error"]);
-        await Eventually(() => ConsumedAsync(_db, topic), "the dead-lettered entry is acknowledged");
-
-        await Task.Delay(TimeSpan.FromMilliseconds(800)); // several ClaimIdle periods: nothing may retry it now
+        // Acknowledged: no longer pending, so no reclaim can deliver it again. Only now is "no fourth attempt" meaningful.
+        await ConsumedAsync(_db);
         Assert.Equal(3, probe.AttemptsFor(envelope.Id));
         Assert.Equal(0, probe.HandledCount(envelope.Id));
-        Assert.Equal(0, (await _db.StreamPendingAsync("events:" + topic, Service)).PendingMessageCount);
+        Assert.Equal(0, (await _db.StreamPendingAsync(TopicStream, Service)).PendingMessageCount);
         await host.StopAsync();
     }
 
     [Fact]
     public async Task A_stream_entry_that_is_not_a_cloud_event_is_dead_lettered_at_once()
     {
-        var topic = UniqueTopic("garbage");
         var probe = new HandlerProbe();
-        using var host = BuildHost(Database, topic, probe);
+        using var host = BuildHost(Database, probe);
         await host.StartAsync();
 
-        await _db.StreamAddAsync("events:" + topic, "event", "{\"id\": 42");
+        await _db.StreamAddAsync(TopicStream, "event", "{\"id\": 42");
 
-        var deadLetters = $"events:{topic}:deadletter:{Service}";
-        await Eventually(async () => await _db.StreamLengthAsync(deadLetters) == 1, "the malformed entry is dead-lettered");
+        var deadLetters = $"{TopicStream}:deadletter:{Service}";
+        await Eventually.TrueAsync(async () => await _db.StreamLengthAsync(deadLetters) == 1, "the malformed entry is dead-lettered");
         Assert.StartsWith("malformed", (string?)(await _db.StreamRangeAsync(deadLetters)).Single()["error"]);
-        await Eventually(() => ConsumedAsync(_db, topic), "the malformed entry is acknowledged");
+        await ConsumedAsync(_db);
         Assert.Empty(probe.Attempts);
         await host.StopAsync();
     }
@@ -170,18 +167,17 @@ public sealed class RedisStreamsEventBusTests
     [Fact]
     public async Task The_same_event_delivered_twice_is_handled_once()
     {
-        var topic = UniqueTopic("dup");
         var probe = new HandlerProbe();
-        using var host = BuildHost(Database, topic, probe);
+        using var host = BuildHost(Database, probe);
         await host.StartAsync();
         var transport = host.Services.GetRequiredService<IEventTransport>();
 
-        var envelope = NewEvent(topic);
+        var envelope = NewEvent();
         await transport.PublishAsync(envelope, CancellationToken.None);
         await transport.PublishAsync(envelope, CancellationToken.None);
 
-        await Eventually(async () => await _db.StreamLengthAsync("events:" + topic) == 2 && await ConsumedAsync(_db, topic),
-            "both copies are delivered and acknowledged");
+        Assert.Equal(2, await _db.StreamLengthAsync(TopicStream));
+        await ConsumedAsync(_db);
         Assert.Equal(1, probe.AttemptsFor(envelope.Id));
         Assert.Equal(1, probe.HandledCount(envelope.Id));
         Assert.True(await _db.KeyExistsAsync($"{Service}:inbox:{envelope.Id}"));
@@ -191,23 +187,23 @@ public sealed class RedisStreamsEventBusTests
     [Fact]
     public async Task A_publisher_that_crashed_before_publishing_delivers_the_event_once_after_restart()
     {
-        var topic = UniqueTopic("crash-before");
         var probe = new HandlerProbe();
-        var envelope = NewEvent(topic, "KPI-03");
+        var envelope = NewEvent("KPI-03");
         string outboxKey;
-        using (var crashed = BuildHost(Database, topic, probe)) // built, never started: the process died after the commit
+        using (var crashed = BuildHost(Database, probe)) // built, never started: the process died after the commit
         {
             Assert.True(await RecordMeasurementAsync(crashed, "KPI-03", 0, envelope));
             outboxKey = OutboxKey(crashed);
         }
         Assert.Equal(1, await _db.StreamLengthAsync(outboxKey));
-        Assert.False(await _db.KeyExistsAsync("events:" + topic));
+        Assert.False(await _db.KeyExistsAsync(TopicStream));
 
-        using var restarted = BuildHost(Database, topic, probe);
+        using var restarted = BuildHost(Database, probe);
         await restarted.StartAsync();
 
-        await Eventually(() => probe.HandledCount(envelope.Id) == 1, "the restarted service published and delivered the event");
-        await Eventually(async () => await _db.StreamLengthAsync(outboxKey) == 0 && await ConsumedAsync(_db, topic), "the outbox is drained");
+        await Eventually.TrueAsync(() => probe.HandledCount(envelope.Id) == 1, "the restarted service published and delivered the event");
+        await Drained.OutboxAsync(_db, Service);
+        await ConsumedAsync(_db);
         Assert.Equal(1, probe.AttemptsFor(envelope.Id));
         await restarted.StopAsync();
     }
@@ -215,22 +211,22 @@ public sealed class RedisStreamsEventBusTests
     [Fact]
     public async Task A_publisher_that_crashed_after_publishing_but_before_clearing_the_outbox_republishes_and_the_subscriber_ignores_it()
     {
-        var topic = UniqueTopic("crash-after");
         var probe = new HandlerProbe();
-        var envelope = NewEvent(topic, "KPI-04");
-        using (var crashed = BuildHost(Database, topic, probe))
+        var envelope = NewEvent("KPI-04");
+        using (var crashed = BuildHost(Database, probe))
         {
             Assert.True(await RecordMeasurementAsync(crashed, "KPI-04", 0, envelope));
             // The dispatcher's publish went out, then the process died before XDEL.
             await crashed.Services.GetRequiredService<IEventTransport>().PublishAsync(envelope, CancellationToken.None);
         }
 
-        using var restarted = BuildHost(Database, topic, probe);
+        using var restarted = BuildHost(Database, probe);
         await restarted.StartAsync();
 
-        await Eventually(async () => await _db.StreamLengthAsync("events:" + topic) == 2 && await ConsumedAsync(_db, topic),
-            "the original and the republished copy are both delivered and acknowledged");
-        Assert.Equal(0, await _db.StreamLengthAsync(OutboxKey(restarted)));
+        // The restarted dispatcher republishes the copy left in the outbox; both copies are then delivered and acknowledged.
+        await Drained.OutboxAsync(_db, Service);
+        Assert.Equal(2, await _db.StreamLengthAsync(TopicStream));
+        await ConsumedAsync(_db);
         Assert.Equal(1, probe.AttemptsFor(envelope.Id));
         await restarted.StopAsync();
     }
@@ -238,30 +234,28 @@ public sealed class RedisStreamsEventBusTests
     [Fact]
     public async Task An_event_published_before_the_subscriber_first_started_is_still_delivered()
     {
-        var topic = UniqueTopic("early");
         var probe = new HandlerProbe();
-        using var host = BuildHost(Database, topic, probe);
-        var envelope = NewEvent(topic);
+        using var host = BuildHost(Database, probe);
+        var envelope = NewEvent();
         await host.Services.GetRequiredService<IEventTransport>().PublishAsync(envelope, CancellationToken.None);
 
         await host.StartAsync();
 
-        await Eventually(() => probe.HandledCount(envelope.Id) == 1, "the group created at 0 delivered the earlier event");
+        await Eventually.TrueAsync(() => probe.HandledCount(envelope.Id) == 1, "the group created at 0 delivered the earlier event");
         await host.StopAsync();
     }
 
     [Fact]
     public async Task Readiness_is_unhealthy_until_the_subscriptions_run()
     {
-        var topic = UniqueTopic("ready");
-        using var host = BuildHost(Database, topic, new HandlerProbe());
+        using var host = BuildHost(Database, new HandlerProbe());
         var health = host.Services.GetRequiredService<HealthCheckService>();
 
         var before = await health.CheckHealthAsync(r => r.Tags.Contains("ready"));
         Assert.Equal(HealthStatus.Unhealthy, before.Entries["eventbus"].Status);
 
         await host.StartAsync();
-        await Eventually(async () => (await health.CheckHealthAsync(r => r.Tags.Contains("ready"))).Entries["eventbus"].Status == HealthStatus.Healthy,
+        await Eventually.TrueAsync(async () => (await health.CheckHealthAsync(r => r.Tags.Contains("ready"))).Entries["eventbus"].Status == HealthStatus.Healthy,
             "readiness reports the event bus subscribed");
         await host.StopAsync();
     }
@@ -269,7 +263,7 @@ public sealed class RedisStreamsEventBusTests
     [Fact]
     public void An_unknown_transport_is_rejected_at_start()
     {
-        using var host = BuildHost(Database, UniqueTopic("bad"), new HandlerProbe(), s => s["EventBus:Transport"] = "kafka");
+        using var host = BuildHost(Database, new HandlerProbe(), s => s["EventBus:Transport"] = "kafka");
         var error = Assert.ThrowsAny<Exception>(() => host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EventBusOptions>>().Value);
         Assert.Contains("EventBus:Transport", error.Message);
     }

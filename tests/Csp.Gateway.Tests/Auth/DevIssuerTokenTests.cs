@@ -7,11 +7,8 @@ namespace Csp.Gateway.Tests.Auth;
 
 public sealed class DevIssuerTokenTests
 {
-    private static Dictionary<string, string?> DevIssuerOn() => new()
-    {
-        ["Auth:DevIssuer:Enabled"] = "true",
-        ["Auth:DevIssuer:SigningKey"] = TestTokens.SigningKey,
-    };
+    /// <summary>The development issuer as every host under test has it: the test key, issuer and audience.</summary>
+    private static Dictionary<string, string?> DevIssuerOn() => TestAuth.Configuration;
 
     [Fact]
     public async Task Dev_issuer_token_becomes_a_caller_with_the_users_roles_agency_and_partnerships()
@@ -19,7 +16,7 @@ public sealed class DevIssuerTokenTests
         await using var host = await AuthProbeHost.StartAsync(DevIssuerOn());
         var user = new DemoUser("daniel.okafor", "Tom Reed", [Roles.Partner, Roles.Board], "kent-police", ["medway", "swale"], "Kent Police inspector");
 
-        var response = await host.GetAsync("/whoami", TestTokens.For(user));
+        var response = await host.GetAsync("/whoami", TestAuth.Token(user));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var caller = await response.Content.ReadFromJsonAsync<AuthProbeHost.CallerView>();
@@ -37,7 +34,7 @@ public sealed class DevIssuerTokenTests
         await using var host = await AuthProbeHost.StartAsync(DevIssuerOn());
         var finance = new DemoUser("sam.okafor", "Sam Okafor", [Roles.Finance], "kent-pcc", ["*"], "PCC finance");
 
-        var caller = await (await host.GetAsync("/whoami", TestTokens.For(finance))).Content.ReadFromJsonAsync<AuthProbeHost.CallerView>();
+        var caller = await (await host.GetAsync("/whoami", TestAuth.Token(finance))).Content.ReadFromJsonAsync<AuthProbeHost.CallerView>();
 
         Assert.Equal(["finance"], caller!.Roles);
         Assert.Equal(["*"], caller.Partnerships);
@@ -51,7 +48,7 @@ public sealed class DevIssuerTokenTests
         settings["Auth:DevIssuer:SigningKey"] = key;
         await using var host = await AuthProbeHost.StartAsync(settings);
 
-        var response = await host.GetAsync("/whoami", TestTokens.Issuer(key: key).IssueFor(TestTokens.Manager));
+        var response = await host.GetAsync("/whoami", TestAuth.IssuerWith(key: key).IssueFor(DemoCallers.Manager));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -61,7 +58,7 @@ public sealed class DevIssuerTokenTests
     {
         await using var host = await AuthProbeHost.StartAsync(DevIssuerOn());
 
-        var response = await host.GetAsync("/whoami", TestTokens.Issuer(key: TestTokens.OtherKey).IssueFor(TestTokens.Manager));
+        var response = await host.GetAsync("/whoami", TestAuth.IssuerWith(key: TestAuth.OtherKey).IssueFor(DemoCallers.Manager));
 
         await AssertUnauthorizedProblem(response);
     }
@@ -70,7 +67,7 @@ public sealed class DevIssuerTokenTests
     public async Task Tampered_token_is_401()
     {
         await using var host = await AuthProbeHost.StartAsync(DevIssuerOn());
-        var token = TestTokens.For(TestTokens.Manager);
+        var token = TestAuth.Token(DemoCallers.Manager);
         var parts = token.Split('.');
         var claims = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Base64UrlDecode(parts[1]))!;
         claims["role"] = JsonSerializer.SerializeToElement("admin");
@@ -83,7 +80,7 @@ public sealed class DevIssuerTokenTests
     public async Task Expired_token_is_401()
     {
         await using var host = await AuthProbeHost.StartAsync(DevIssuerOn());
-        var expired = TestTokens.Issuer(clock: new TestTokens.PastClock(TimeSpan.FromHours(2)), lifetime: TimeSpan.FromMinutes(30)).IssueFor(TestTokens.Manager);
+        var expired = TestAuth.IssuerWith(clock: new TestAuth.PastClock(TimeSpan.FromHours(2)), lifetime: TimeSpan.FromMinutes(30)).IssueFor(DemoCallers.Manager);
 
         var response = await host.GetAsync("/whoami", expired);
 
@@ -96,7 +93,7 @@ public sealed class DevIssuerTokenTests
     {
         await using var host = await AuthProbeHost.StartAsync(DevIssuerOn());
 
-        var response = await host.GetAsync("/whoami", TestTokens.Issuer(audience: "some-other-api").IssueFor(TestTokens.Manager));
+        var response = await host.GetAsync("/whoami", TestAuth.IssuerWith(audience: "some-other-api").IssueFor(DemoCallers.Manager));
 
         await AssertUnauthorizedProblem(response);
     }
@@ -108,7 +105,7 @@ public sealed class DevIssuerTokenTests
         settings["Auth:DevIssuer:Issuer"] = "csp-dev-elsewhere";
         await using var host = await AuthProbeHost.StartAsync(settings);
 
-        await AssertUnauthorizedProblem(await host.GetAsync("/whoami", TestTokens.For(TestTokens.Manager)));
+        await AssertUnauthorizedProblem(await host.GetAsync("/whoami", TestAuth.Token(DemoCallers.Manager)));
     }
 
     [Fact]
@@ -127,7 +124,7 @@ public sealed class DevIssuerTokenTests
     {
         await using var host = await AuthProbeHost.StartAsync(DevIssuerOn());
 
-        var response = await host.GetAsync("/admin-only", TestTokens.For(TestTokens.Manager));
+        var response = await host.GetAsync("/admin-only", TestAuth.Token(DemoCallers.Manager));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.True(response.IsProblem());
@@ -141,7 +138,7 @@ public sealed class DevIssuerTokenTests
     {
         await using var host = await AuthProbeHost.StartAsync(new Dictionary<string, string?>());
 
-        await AssertUnauthorizedProblem(await host.GetAsync("/whoami", TestTokens.For(TestTokens.Manager)));
+        await AssertUnauthorizedProblem(await host.GetAsync("/whoami", TestAuth.Token(DemoCallers.Manager)));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class OidcAuthorityTests : IAsyncLifetime
     {
         await using var host = await AuthProbeHost.StartAsync(AuthorityOnly());
 
-        var response = await host.GetAsync("/whoami", TestTokens.For(TestTokens.Manager));
+        var response = await host.GetAsync("/whoami", TestAuth.Token(DemoCallers.Manager));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -59,11 +59,10 @@ public sealed class OidcAuthorityTests : IAsyncLifetime
     public async Task Authority_and_dev_issuer_together_accept_both()
     {
         var settings = AuthorityOnly();
-        settings["Auth:DevIssuer:Enabled"] = "true";
-        settings["Auth:DevIssuer:SigningKey"] = TestTokens.SigningKey;
+        foreach (var (key, value) in TestAuth.Configuration) settings[key] = value;
         await using var host = await AuthProbeHost.StartAsync(settings);
 
-        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/whoami", TestTokens.For(TestTokens.Manager))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/whoami", TestAuth.Token(DemoCallers.Manager))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/whoami", _council.TokenFor("jo.barnes", "csp-platform", ("role", "board")))).StatusCode);
     }
 

@@ -18,13 +18,6 @@ public sealed class GatewayHost : IAsyncDisposable
     public Uri Address { get; }
     public HttpClient Client { get; }
 
-    /// <summary>Settings for a gateway whose development issuer signs with the test key.</summary>
-    public static Dictionary<string, string?> WithDevIssuer() => new()
-    {
-        ["Auth:DevIssuer:Enabled"] = "true",
-        ["Auth:DevIssuer:SigningKey"] = TestTokens.SigningKey,
-    };
-
     public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings)
     {
         var app = Build(settings, out var address);
@@ -48,14 +41,16 @@ public sealed class GatewayHost : IAsyncDisposable
         });
     }
 
-    public Task<HttpResponseMessage> GetAsync(string path, string? token = null, string? correlationId = null) =>
-        SendAsync(HttpMethod.Get, path, token, correlationId);
+    /// <param name="traceParent">A W3C <c>traceparent</c> header to send, as a caller already in a trace does (sent as
+    /// is, even when malformed).</param>
+    public Task<HttpResponseMessage> GetAsync(string path, string? token = null, string? traceParent = null) =>
+        SendAsync(HttpMethod.Get, path, token, traceParent);
 
-    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token = null, string? correlationId = null)
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token = null, string? traceParent = null)
     {
         var request = new HttpRequestMessage(method, path);
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (correlationId is not null) request.Headers.Add("X-Correlation-Id", correlationId);
+        if (traceParent is not null) request.Headers.TryAddWithoutValidation("traceparent", traceParent);
         return Client.SendAsync(request);
     }
 

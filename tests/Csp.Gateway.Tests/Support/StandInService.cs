@@ -4,7 +4,7 @@ namespace Csp.Gateway.Tests.Support;
 
 /// <summary>
 /// A tiny real Kestrel app standing in for a downstream service: every request is answered with what it received
-/// (path, query, Authorization present, correlation id, headers).
+/// (path, query, Authorization present, the W3C <c>traceparent</c> it was called under, headers).
 /// </summary>
 public sealed class StandInService : IAsyncDisposable
 {
@@ -31,7 +31,7 @@ public sealed class StandInService : IAsyncDisposable
                 context.Request.Path.Value ?? "",
                 context.Request.QueryString.Value ?? "",
                 headers.ContainsKey("Authorization"),
-                headers.GetValueOrDefault("X-Correlation-Id"),
+                headers.GetValueOrDefault("traceparent"),
                 headers));
         });
         await app.StartAsync();
@@ -44,7 +44,11 @@ public sealed class StandInService : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    public sealed record Echo(string Service, string Method, string Path, string Query, bool Authorization, string? CorrelationId, Dictionary<string, string> Headers);
+    public sealed record Echo(string Service, string Method, string Path, string Query, bool Authorization, string? TraceParent, Dictionary<string, string> Headers)
+    {
+        /// <summary>The trace id of the <c>traceparent</c> the service received, or null.</summary>
+        public string? TraceId => TraceParent?.Split('-') is [_, var traceId, _, _] ? traceId : null;
+    }
 }
 
 /// <summary>A loopback port nothing listens on (taken and released), for a service that is not running.</summary>

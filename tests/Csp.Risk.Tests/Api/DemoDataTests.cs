@@ -27,6 +27,8 @@ public sealed class DemoPlatform : IAsyncLifetime
         ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
         Risk = await RunningApp.StartAsync(RiskApp.Build, RiskHost.RiskSettings(db, ActionPlan.GrpcAddress));
         await Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync("actionplan:{medway}:actions") >= 30, "the action plan's demo data has loaded");
+        // Mitigations are linked as the partnership's members: the risk service must have heard of the partnership.
+        await RiskHost.WaitForKnownPartnershipAsync(Redis, "medway", 1);
     }
 
     public async Task DisposeAsync()

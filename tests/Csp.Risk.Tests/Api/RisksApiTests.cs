@@ -3,12 +3,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Csp.BuildingBlocks.Auth;
-using Csp.Risk.Api;
+using Csp.BuildingBlocks.Http;
+using Csp.Risk.Commands;
 using Csp.Risk.Domain;
 using Csp.Risk.Tests.Domain;
 using Csp.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Csp.BuildingBlocks.Http;
 
 namespace Csp.Risk.Tests.Api;
 
@@ -80,13 +80,15 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
         using (var scope = host.App.Services.CreateScope())
         {
             var commands = scope.ServiceProvider.GetRequiredService<RiskCommands>();
-            var manager = new Caller("mgr.heat", "Pat", new HashSet<string> { Roles.Manager }, "medway-council", new HashSet<string> { p });
+            var partnership = await scope.ServiceProvider.GetRequiredService<IPartnershipLookup<KnownPartnership>>().FindAsync(p);
+            var caller = new Caller("mgr.heat", "Pat", new HashSet<string> { Roles.Manager }, "medway-council", new HashSet<string> { p });
+            var manager = new Member<KnownPartnership>(caller, p, partnership!);
             RiskDraft Draft(string title, string current) => new("csp", title, null, null, null, null, null, "medway-council", "CSM", null, null,
                 Treatment.Treat, ReviewFrequency.Quarterly, null, null, current, null, "initial");
-            var buyIn = (await commands.CreateAsync(manager, p, Draft("Decreased agency buy-in", "C2"), at: longAgo)).Value!.Value.Id;
-            await commands.ReassessAsync(manager, p, buyIn, new AssessmentDraft(null, "E2", null, "Agencies re-engaged.", null), null);
-            await commands.CreateAsync(manager, p, Draft("A wide range of CSP objectives", "E2"), at: longAgo);
-            await commands.CreateAsync(manager, p, Draft("Police and Crime Commissioner plans", "D3"));
+            var buyIn = (await commands.CreateAsync(manager, Draft("Decreased agency buy-in", "C2"), at: longAgo)).Value!.Value.Id;
+            await commands.ReassessAsync(manager, buyIn, new AssessmentDraft(null, "E2", null, "Agencies re-engaged.", null), null);
+            await commands.CreateAsync(manager, Draft("A wide range of CSP objectives", "E2"), at: longAgo);
+            await commands.CreateAsync(manager, Draft("Police and Crime Commissioner plans", "D3"));
         }
 
         using var board = host.App.Client(TestUser.Board(p));

@@ -35,16 +35,8 @@ public class MitigationTests(PlatformHost host) : IClassFixture<PlatformHost>
             .EnsureSuccessStatusCode();
     }
 
-    private async Task<JsonObject> WaitForAsync(long riskId, Func<JsonObject, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var risk = await RiskAsync(riskId);
-            if (condition(risk) || DateTime.UtcNow > deadline) return risk;
-            await Task.Delay(100);
-        }
-    }
+    private Task<JsonObject> WaitForAsync(long riskId, Func<JsonObject, bool> condition, string what) =>
+        Eventually.ValueAsync(() => RiskAsync(riskId), condition, what);
 
     [Fact]
     public async Task A_mitigation_linked_to_a_real_action_is_stored_with_the_actions_title()
@@ -101,8 +93,7 @@ public class MitigationTests(PlatformHost host) : IClassFixture<PlatformHost>
 
         await CompleteAsync(actionId);
 
-        var risk = await WaitForAsync(riskId, r => (bool)r["mitigations"]![0]!["done"]!);
-        Assert.True((bool)risk["mitigations"]![0]!["done"]!);
+        var risk = await WaitForAsync(riskId, r => (bool)r["mitigations"]![0]!["done"]!, "the mitigation shows done");
         Assert.True((bool)risk["mitigationsComplete"]!);
         Assert.Equal("mitigations complete: review the rating", (string?)risk["reviewPrompt"]);
 
@@ -118,37 +109,22 @@ public class MitigationTests(PlatformHost host) : IClassFixture<PlatformHost>
         var riskId = await host.CreateRiskAsync();
         (await LinkAsync(riskId, actionId)).EnsureSuccessStatusCode();
         await CompleteAsync(actionId);
-        await WaitForAsync(riskId, r => (bool)r["mitigations"]![0]!["done"]!);
+        await WaitForAsync(riskId, r => (bool)r["mitigations"]![0]!["done"]!, "the mitigation shows done");
         var state = await host.StoredRiskAsync(riskId);
         var version = await host.StoredRiskVersionAsync(riskId);
 
         // The same envelope again (same event id), as an at-least-once bus may deliver it...
-        var stream = await host.Redis.StreamRangeAsync($"events:{Topics.ActionCompleted}");
+        var stream = await host.Redis.StreamRangeAsync($"events:{ActionCompleted.Topic}");
         var original = stream.Select(e => (string)e["event"]!).Single(json => CloudEventEnvelope.FromJson(json).Data.GetProperty("actionId").GetInt64() == actionId
             && CloudEventEnvelope.FromJson(json).Partnership == PlatformHost.Partnership);
-        await host.Redis.StreamAddAsync($"events:{Topics.ActionCompleted}", "event", original);
+        await host.Redis.StreamAddAsync($"events:{ActionCompleted.Topic}", "event", original);
         // ...and a fresh envelope with a new id for the same completion, which only the handler's own idempotency stops.
         var copy = CloudEventEnvelope.FromJson(original) with { Id = Guid.NewGuid().ToString("n") };
-        await host.Redis.StreamAddAsync($"events:{Topics.ActionCompleted}", "event", copy.ToJson());
+        await host.Redis.StreamAddAsync($"events:{ActionCompleted.Topic}", "event", copy.ToJson());
 
-        await WaitForConsumedAsync();
+        await Drained.ConsumerGroupAsync(host.Redis, ActionCompleted.Topic, RiskApp.ServiceName); // both handled (or skipped)
         Assert.Equal(state, await host.StoredRiskAsync(riskId));
         Assert.Equal(version, await host.StoredRiskVersionAsync(riskId));
-    }
-
-    /// <summary>Waits until the risk service's consumer group has read and acknowledged everything on the stream.</summary>
-    private async Task WaitForConsumedAsync()
-    {
-        var key = $"events:{Topics.ActionCompleted}";
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            var group = (await host.Redis.StreamGroupInfoAsync(key)).Single(g => g.Name == "risk");
-            var last = (await host.Redis.StreamInfoAsync(key)).LastEntry.Id;
-            if (group.PendingMessageCount == 0 && group.LastDeliveredId == last) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the risk service did not consume action.completed in time");
     }
 
     [Fact]
@@ -206,10 +182,10 @@ public class MitigationTests(PlatformHost host) : IClassFixture<PlatformHost>
         var actionId = await host.CreateActionAsync();
         var riskId = await host.CreateRiskAsync();
         var completed = new ActionCompleted(PlatformHost.Partnership, actionId, "safeguarding", "kent-police", "partner.kent-police", DateTimeOffset.UtcNow);
-        var envelope = CloudEventEnvelope.Create(Topics.ActionCompleted, "/csp/actionplan", completed, PlatformHost.Partnership, null, null, DateTimeOffset.UtcNow);
-        await host.Redis.StreamAddAsync($"events:{Topics.ActionCompleted}", "event", envelope.ToJson());
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await host.Redis.HashExistsAsync($"risk:{{{PlatformHost.Partnership}}}:completed-actions", actionId) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var envelope = CloudEventEnvelope.Create(completed, "/csp/actionplan", PlatformHost.Partnership, null, DateTimeOffset.UtcNow);
+        await host.Redis.StreamAddAsync($"events:{ActionCompleted.Topic}", "event", envelope.ToJson());
+        await Eventually.TrueAsync(() => host.Redis.HashExistsAsync($"risk:{{{PlatformHost.Partnership}}}:completed-actions", actionId),
+            "the risk service has recorded the completion");
 
         var link = await LinkAsync(riskId, actionId);
 

@@ -1,4 +1,4 @@
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Validation;
 using Csp.Risk.Domain;
 
 namespace Csp.Risk.Tests.Domain;

@@ -1,4 +1,5 @@
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Redis;
+using Csp.BuildingBlocks.Validation;
 using Csp.Risk.Domain;
 
 namespace Csp.Risk.Tests.Domain;
@@ -84,8 +85,8 @@ public class RiskMatrixTests
     [Fact]
     public void A_matrix_survives_storage_as_JSON()
     {
-        var json = System.Text.Json.JsonSerializer.Serialize(Matrices.Loaded(Matrices.FiveByFive()), ApiJson.Options);
-        var back = System.Text.Json.JsonSerializer.Deserialize<RiskMatrix>(json, ApiJson.Options)!;
+        var json = StorageJson.Serialize(Matrices.Loaded(Matrices.FiveByFive()));
+        var back = StorageJson.Deserialize<RiskMatrix>(json);
         Assert.True(back.TryRead("3x5", out var r));
         Assert.Equal(15, r.Score);
         Assert.Equal("red", r.Band);

@@ -1,9 +1,11 @@
+using System.Globalization;
 using Csp.ActionPlan.Domain;
-using Csp.ActionPlan.Events;
 using Csp.ActionPlan.Storage;
+using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Time;
+using Csp.BuildingBlocks.Validation;
 using Csp.Contracts.ActionPlan.V1;
 using Grpc.Core;
-using Csp.BuildingBlocks.Http;
 
 namespace Csp.ActionPlan.Api;
 
@@ -17,12 +19,12 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
     {
         var action = await store.GetActionAsync(request.PartnershipId, request.ActionId)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"No action {request.ActionId} in partnership '{request.PartnershipId}'"));
-        return Reply(action.Value, action.Version, UkToday.Of(clock));
+        return Reply(action.Value, action.Version, UkTime.Today(clock));
     }
 
     public override async Task<ListActionsReply> ListActions(ListActionsRequest request, ServerCallContext context)
     {
-        var errors = new BuildingBlocks.Http.ValidationErrors();
+        var errors = new ValidationErrors();
         var query = new ActionQuery(
             PriorityId: string.IsNullOrEmpty(request.PriorityId) ? null : request.PriorityId,
             Strand: ApiJson.Parse<Strand>("strand", request.Strand, errors),
@@ -33,7 +35,7 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
             PageSize: request.PageSize <= 0 ? 50 : Math.Min(request.PageSize, ActionQuery.MaxPageSize));
         if (!errors.IsEmpty)
             throw new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))));
-        var today = UkToday.Of(clock);
+        var today = UkTime.Today(clock);
         var stored = await store.ListActionsAsync(request.PartnershipId);
         var versions = stored.ToDictionary(a => a.Value.Id, a => a.Version);
         var page = query.Apply(stored.Select(a => a.Value), today);
@@ -45,7 +47,7 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
     public override async Task<SummaryReply> GetSummary(GetSummaryRequest request, ServerCallContext context)
     {
         var actions = (await store.ListActionsAsync(request.PartnershipId)).Select(a => a.Value).ToList();
-        var summary = ActionSummary.Of(actions, UkToday.Of(clock));
+        var summary = ActionSummary.Of(actions, UkTime.Today(clock));
         var reply = new SummaryReply { PartnershipId = request.PartnershipId, Overdue = summary.Overdue };
         reply.Counts.AddRange(summary.Counts.Select(c => new SummaryCount
         {
@@ -60,10 +62,10 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
         {
             Id = a.Id, PartnershipId = a.PartnershipId, PlanId = a.PlanId, PriorityId = a.PriorityId, AreaOfFocusId = a.AreaOfFocusId ?? "",
             Title = a.Title, Strand = ApiJson.Name(a.Strand), LeadAgencyId = a.LeadAgencyId, Owner = a.Owner,
-            StartDate = a.StartDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            DueDate = a.DueDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            StartDate = a.StartDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            DueDate = a.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Status = ApiJson.Name(a.Status), Rag = ApiJson.Name(a.RagOn(today)), ProgressPercent = a.ProgressPercent,
-            Overdue = a.IsOverdue(today), Version = version,
+            Overdue = a.IsOverdue(today), Completed = a.IsCompleted, Version = version,
         };
         reply.SupportingAgencyIds.AddRange(a.SupportingAgencyIds);
         return reply;

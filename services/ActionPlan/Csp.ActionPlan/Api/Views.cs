@@ -1,5 +1,4 @@
 using Csp.ActionPlan.Domain;
-using Csp.BuildingBlocks.Time;
 
 namespace Csp.ActionPlan.Api;
 
@@ -25,15 +24,13 @@ public sealed record UpdateRoundView(string Id, string PartnershipId, string Per
 }
 
 /// <summary>An open action still owed an update this round, and who owes it.</summary>
-public sealed record OutstandingView(long ActionId, string Title, string PriorityId, Strand Strand, string LeadAgencyId, string Owner, DateOnly DueDate, ActionStatus Status, DateTimeOffset? LastUpdatedAt);
+public sealed record OutstandingView(long ActionId, string Title, string PriorityId, Strand Strand, string LeadAgencyId, string Owner, DateOnly DueDate, ActionStatus Status, DateTimeOffset? LastUpdatedAt)
+{
+    public static OutstandingView Of(PlanAction a) => new(a.Id, a.Title, a.PriorityId, a.Strand, a.LeadAgencyId, a.Owner, a.DueDate, a.Status, a.LastUpdatedAt);
+}
 
 public sealed record SummaryView(string PartnershipId, IReadOnlyList<ActionSummary.Cell> Counts, int Overdue, int Total);
 
 public sealed record PartnershipView(string Id, string Name, IReadOnlyList<Agency> Agencies, long Version);
 
 public sealed record PlanView(string Id, string PartnershipId, string Title, int StartYear, int EndYear, IReadOnlyList<Priority> Priorities, long Version);
-
-internal static class UkToday
-{
-    public static DateOnly Of(TimeProvider clock) => UkTime.Today(clock);
-}

@@ -3,13 +3,12 @@ using Csp.BuildingBlocks.Auth;
 namespace Csp.ActionPlan.Domain;
 
 /// <summary>
-/// Who may do what in the action plan. Everyone who belongs to a partnership reads its plan; the manager runs it; a
-/// partner updates only the actions their own agency leads. Admins may do anything.
+/// Who may do what in the action plan. Everyone who belongs to a partnership reads its plan (the partnership group of
+/// the API checks that, <see cref="Caller.BelongsTo"/>); the manager runs it; a partner updates only the actions their own
+/// agency leads. Admins may do anything.
 /// </summary>
 public static class AccessRules
 {
-    public static bool CanRead(Caller caller, string partnershipId) => caller.BelongsTo(partnershipId);
-
     public static bool CanManage(Caller caller, string partnershipId) => caller.Has(Roles.Manager, partnershipId);
 
     /// <summary>A partner of the lead agency (in a partnership they belong to), or the partnership's manager.</summary>

@@ -1,14 +1,15 @@
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Validation;
 
 namespace Csp.ActionPlan.Domain;
 
-/// <summary>What the manager sends to create or revise an action; every field optional here so a missing one is reported by name.</summary>
+/// <summary>What the manager sends to create or revise an action; every field optional here (absent = null) so a missing one
+/// is reported by name.</summary>
 public sealed record ActionDraft(
-    string? PlanId, string? PriorityId, string? AreaOfFocusId, string? Title, string? Description, Strand? Strand,
-    string? LeadAgencyId, IReadOnlyList<string>? SupportingAgencyIds, string? Owner, DateOnly? StartDate, DateOnly? DueDate,
-    IReadOnlyList<MilestoneDraft>? Milestones);
+    string? PlanId = null, string? PriorityId = null, string? AreaOfFocusId = null, string? Title = null, string? Description = null, Strand? Strand = null,
+    string? LeadAgencyId = null, IReadOnlyList<string>? SupportingAgencyIds = null, string? Owner = null, DateOnly? StartDate = null, DateOnly? DueDate = null,
+    IReadOnlyList<MilestoneDraft>? Milestones = null);
 
-public sealed record MilestoneDraft(string? Title, DateOnly? DueDate, DateOnly? CompletedOn);
+public sealed record MilestoneDraft(string? Title = null, DateOnly? DueDate = null, DateOnly? CompletedOn = null);
 
 /// <summary>A validated action definition.</summary>
 public sealed record ActionDefinition(
@@ -23,7 +24,8 @@ public sealed record ActionDefinition(
 
     /// <summary>
     /// The rules for an action's definition: the plan, priority and area of focus exist and belong together; the lead and
-    /// supporting agencies are agencies of the partnership; due on or after start; milestones inside the action's dates.
+    /// supporting agencies are agencies of the partnership; due on or after start; milestones, and the days they were
+    /// completed, within the action's dates (on or after its start, on or before its due date).
     /// </summary>
     public static ActionDefinition? Validate(ActionDraft draft, Func<string, Plan?> findPlan, Partnership partnership, ValidationErrors errors)
     {
@@ -66,9 +68,10 @@ public sealed record ActionDefinition(
         {
             var m = drafts[i];
             var mTitle = errors.RequiredText($"milestones[{i}].title", m?.Title, TitleMax);
-            if (m?.DueDate is null) errors.Add($"milestones[{i}].dueDate", "is required (yyyy-MM-dd)");
-            else if (draft.StartDate is { } ms && m.DueDate < ms) errors.Add($"milestones[{i}].dueDate", "must be on or after the action's startDate");
-            if (mTitle is not null && m?.DueDate is { } md) milestones.Add(new Milestone(mTitle, md, m.CompletedOn));
+            if (m?.DueDate is not { } md) errors.Add($"milestones[{i}].dueDate", "is required (yyyy-MM-dd)");
+            else WithinActionDates($"milestones[{i}].dueDate", md, draft, errors);
+            if (m?.CompletedOn is { } completedOn) WithinActionDates($"milestones[{i}].completedOn", completedOn, draft, errors);
+            if (mTitle is not null && m?.DueDate is { } due) milestones.Add(new Milestone(mTitle, due, m.CompletedOn));
         }
 
         if (!errors.IsEmpty) return null;
@@ -76,11 +79,19 @@ public sealed record ActionDefinition(
             supporting, owner!, draft.StartDate!.Value, draft.DueDate!.Value, milestones);
     }
 
+    /// <summary>A milestone, and the day it was completed, fall within the action's dates: on or after its start, on or
+    /// before its due date.</summary>
+    private static void WithinActionDates(string field, DateOnly date, ActionDraft draft, ValidationErrors errors)
+    {
+        if (draft.StartDate is { } start && date < start) errors.Add(field, "must be on or after the action's startDate");
+        else if (draft.DueDate is { } due && date > due) errors.Add(field, "must be on or before the action's dueDate");
+    }
+
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 }
 
 /// <summary>What a partner sends as an update.</summary>
-public sealed record UpdateDraft(ActionStatus? Status, int? ProgressPercent, string? Commentary)
+public sealed record UpdateDraft(ActionStatus? Status = null, int? ProgressPercent = null, string? Commentary = null)
 {
     public const int CommentaryMax = 2000;
 

@@ -1,9 +1,18 @@
+using Csp.BuildingBlocks.Validation;
+
 namespace Csp.ActionPlan.Domain;
 
 /// <summary>Filters for listing actions, and paging. Used by REST and gRPC alike.</summary>
 public sealed record ActionQuery(string? PriorityId = null, Strand? Strand = null, string? AgencyId = null, ActionStatus? Status = null, bool? Overdue = null, int Page = 1, int PageSize = 25)
 {
     public const int MaxPageSize = 200;
+
+    /// <summary>The paging a caller asked for is within bounds: page 1 or more, page size 1 to <see cref="MaxPageSize"/>.</summary>
+    public void CheckPaging(ValidationErrors errors)
+    {
+        if (Page < 1) errors.Add("page", "must be 1 or more");
+        if (PageSize is < 1 or > MaxPageSize) errors.Add("pageSize", $"must be between 1 and {MaxPageSize}");
+    }
 
     /// <summary>Agency matches the lead or a supporting agency.</summary>
     public bool Matches(PlanAction action, DateOnly today) =>

@@ -1,9 +1,9 @@
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Validation;
 
 namespace Csp.ActionPlan.Domain;
 
 /// <summary>What an admin sends to set up a partnership: a name and at least one agency, each with a unique slug id.</summary>
-public sealed record PartnershipDraft(string? Name, IReadOnlyList<AgencyDraft>? Agencies)
+public sealed record PartnershipDraft(string? Name = null, IReadOnlyList<AgencyDraft>? Agencies = null)
 {
     public Partnership? Validate(string id, ValidationErrors errors)
     {
@@ -24,4 +24,4 @@ public sealed record PartnershipDraft(string? Name, IReadOnlyList<AgencyDraft>? 
 
 }
 
-public sealed record AgencyDraft(string? Id, string? Name, bool? ResponsibleAuthority);
+public sealed record AgencyDraft(string? Id = null, string? Name = null, bool? ResponsibleAuthority = null);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Csp.BuildingBlocks.Time;
 
 namespace Csp.ActionPlan.Domain;
@@ -10,33 +11,44 @@ namespace Csp.ActionPlan.Domain;
 /// </summary>
 public sealed record PlanAction
 {
-    public required long Id { get; init; }
-    public required string PartnershipId { get; init; }
-    public required string PlanId { get; init; }
-    public required string PriorityId { get; init; }
-    public string? AreaOfFocusId { get; init; }
-    public required string Title { get; init; }
-    public string? Description { get; init; }
-    public required Strand Strand { get; init; }
-    public required string LeadAgencyId { get; init; }
-    public IReadOnlyList<string> SupportingAgencyIds { get; init; } = [];
-    public required string Owner { get; init; }
-    public required DateOnly StartDate { get; init; }
-    public required DateOnly DueDate { get; init; }
-    public IReadOnlyList<Milestone> Milestones { get; init; } = [];
-    public required ActionStatus Status { get; init; }
-    public int ProgressPercent { get; init; }
-    public DateTimeOffset? LastUpdatedAt { get; init; }
-    public int UpdateCount { get; init; }
-    public required DateTimeOffset CreatedAt { get; init; }
-    public required string CreatedBy { get; init; }
-    public DateTimeOffset? CompletedAt { get; init; }
+    // State changes only through the methods below. The setters are private: stored documents are read back through them
+    // (the storage format reads private setters), and the property names are the stored JSON's, so they do not change.
+    public long Id { get; private init; }
+    public string PartnershipId { get; private init; } = "";
+    public string PlanId { get; private init; } = "";
+    public string PriorityId { get; private init; } = "";
+    public string? AreaOfFocusId { get; private init; }
+    public string Title { get; private init; } = "";
+    public string? Description { get; private init; }
+    public Strand Strand { get; private init; }
+    public string LeadAgencyId { get; private init; } = "";
+    public IReadOnlyList<string> SupportingAgencyIds { get; private init; } = [];
+    public string Owner { get; private init; } = "";
+    public DateOnly StartDate { get; private init; }
+    public DateOnly DueDate { get; private init; }
+    public IReadOnlyList<Milestone> Milestones { get; private init; } = [];
+    public ActionStatus Status { get; private init; }
+    public int ProgressPercent { get; private init; }
+    public DateTimeOffset? LastUpdatedAt { get; private init; }
+    public int UpdateCount { get; private init; }
+    public DateTimeOffset CreatedAt { get; private init; }
+    public string CreatedBy { get; private init; } = "";
+    public DateTimeOffset? CompletedAt { get; private init; }
 
     /// <summary>The due date for which <c>action.overdue</c> has been raised; raised again only if the due date moves.</summary>
-    public DateOnly? OverdueRaisedFor { get; init; }
+    public DateOnly? OverdueRaisedFor { get; private init; }
+
+    [JsonConstructor]
+    private PlanAction() { }
+
+    /// <summary>Completed (the rule other services ask for instead of comparing status names).</summary>
+    [JsonIgnore] public bool IsCompleted => Status.IsCompleted();
+
+    /// <summary>Completed or cancelled: no more updates, never overdue, not owed an update in a round.</summary>
+    [JsonIgnore] public bool IsClosed => Status.IsClosed();
 
     /// <summary>Overdue = past its due date (UK calendar) and neither completed nor cancelled.</summary>
-    public bool IsOverdue(DateOnly today) => !Status.IsClosed() && today > DueDate;
+    public bool IsOverdue(DateOnly today) => !IsClosed && today > DueDate;
 
     public Rag RagOn(DateOnly today) => ActionStatusRules.RagFor(Status, IsOverdue(today), today >= StartDate);
 
@@ -47,14 +59,6 @@ public sealed record PlanAction
     {
         Id = id,
         PartnershipId = partnershipId,
-        PlanId = definition.PlanId,
-        PriorityId = definition.PriorityId,
-        Title = definition.Title,
-        Strand = definition.Strand,
-        LeadAgencyId = definition.LeadAgencyId,
-        Owner = definition.Owner,
-        StartDate = definition.StartDate,
-        DueDate = definition.DueDate,
         Status = ActionStatus.NotStarted,
         CreatedAt = now,
         CreatedBy = createdBy,
@@ -81,11 +85,11 @@ public sealed record PlanAction
     /// progress to 100; a closed action takes no more updates.</summary>
     public UpdateResult RecordUpdate(UpdateDetails details, string by, string byName, string? agencyId, DateTimeOffset now)
     {
-        if (Status.IsClosed())
+        if (IsClosed)
             return UpdateResult.Refused($"The action is {Status.ToString().ToLowerInvariant()}: it takes no more updates.");
 
         var status = details.Status ?? Status;
-        var progress = status == ActionStatus.Completed ? 100 : details.ProgressPercent ?? ProgressPercent;
+        var progress = status.IsCompleted() ? 100 : details.ProgressPercent ?? ProgressPercent;
         var update = new ActionUpdate(now, by, byName, agencyId, status, progress, details.Commentary);
         var next = this with
         {
@@ -93,7 +97,7 @@ public sealed record PlanAction
             ProgressPercent = progress,
             LastUpdatedAt = LastUpdatedAt is { } last && last > now ? last : now,
             UpdateCount = UpdateCount + 1,
-            CompletedAt = status == ActionStatus.Completed ? now : CompletedAt,
+            CompletedAt = status.IsCompleted() ? now : CompletedAt,
         };
         return UpdateResult.Accepted(next, update, previousStatus: Status);
     }
@@ -120,7 +124,7 @@ public sealed record UpdateResult(PlanAction? Action, ActionUpdate? Update, Acti
 {
     public bool IsAccepted => Action is not null;
     public bool StatusChanged => Action is not null && Action.Status != PreviousStatus;
-    public bool Completed => StatusChanged && Action!.Status == ActionStatus.Completed;
+    public bool Completed => StatusChanged && Action!.IsCompleted;
 
     public static UpdateResult Accepted(PlanAction action, ActionUpdate update, ActionStatus previousStatus) => new(action, update, previousStatus, null);
     public static UpdateResult Refused(string why) => new(null, null, default, why);

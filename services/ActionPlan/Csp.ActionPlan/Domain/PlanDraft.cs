@@ -1,9 +1,9 @@
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Validation;
 
 namespace Csp.ActionPlan.Domain;
 
 /// <summary>What the manager sends to set up a plan: years, and priorities each with areas of focus (unique slug ids).</summary>
-public sealed record PlanDraft(string? Title, int? StartYear, int? EndYear, IReadOnlyList<PriorityDraft>? Priorities)
+public sealed record PlanDraft(string? Title = null, int? StartYear = null, int? EndYear = null, IReadOnlyList<PriorityDraft>? Priorities = null)
 {
     public Plan? Validate(string partnershipId, string planId, ValidationErrors errors)
     {
@@ -35,6 +35,6 @@ public sealed record PlanDraft(string? Title, int? StartYear, int? EndYear, IRea
 
 }
 
-public sealed record PriorityDraft(string? Id, string? Title, IReadOnlyList<AreaDraft>? AreasOfFocus);
+public sealed record PriorityDraft(string? Id = null, string? Title = null, IReadOnlyList<AreaDraft>? AreasOfFocus = null);
 
-public sealed record AreaDraft(string? Id, string? Title);
+public sealed record AreaDraft(string? Id = null, string? Title = null);

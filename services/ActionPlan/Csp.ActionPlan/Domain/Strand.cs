@@ -11,6 +11,9 @@ public enum Rag { Red, Amber, Green, Blue, Grey }
 
 public static class ActionStatusRules
 {
+    public static bool IsCompleted(this ActionStatus status) => status == ActionStatus.Completed;
+
+    /// <summary>Closed = completed or cancelled.</summary>
     public static bool IsClosed(this ActionStatus status) => status is ActionStatus.Completed or ActionStatus.Cancelled;
 
     /// <summary>

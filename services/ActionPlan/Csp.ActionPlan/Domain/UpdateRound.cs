@@ -1,4 +1,4 @@
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Validation;
 using Csp.BuildingBlocks.Time;
 
 namespace Csp.ActionPlan.Domain;
@@ -14,13 +14,13 @@ public sealed record UpdateRound(string Id, string PartnershipId, FinancialQuart
 
     /// <summary>Open actions (not completed or cancelled) with no update in this round, oldest due first.</summary>
     public IReadOnlyList<PlanAction> Outstanding(IEnumerable<PlanAction> actions) =>
-        actions.Where(a => !a.Status.IsClosed() && !a.UpdatedOnOrAfter(OpensOn))
+        actions.Where(a => !a.IsClosed && !a.UpdatedOnOrAfter(OpensOn))
             .OrderBy(a => a.DueDate).ThenBy(a => a.Id).ToList();
 
     public static string IdFor(FinancialQuarter period) => period.ToString().ToLowerInvariant();
 }
 
-public sealed record UpdateRoundDraft(string? Period, DateOnly? OpensOn, DateOnly? Deadline)
+public sealed record UpdateRoundDraft(string? Period = null, DateOnly? OpensOn = null, DateOnly? Deadline = null)
 {
     public UpdateRound? Validate(string partnershipId, string createdBy, DateTimeOffset now, ValidationErrors errors)
     {

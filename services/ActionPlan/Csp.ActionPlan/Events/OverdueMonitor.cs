@@ -1,30 +1,35 @@
-using Csp.ActionPlan.Api;
+using Csp.ActionPlan.Commands;
+using Csp.ActionPlan.Domain;
 using Csp.ActionPlan.Storage;
+using Csp.BuildingBlocks.Auth;
 using Csp.BuildingBlocks.Hosting;
+using Csp.BuildingBlocks.Http;
 using Microsoft.Extensions.Options;
 
 namespace Csp.ActionPlan.Events;
 
-public sealed class OverdueOptions
+/// <summary>Configuration section <c>ActionPlan:Overdue</c>: how often open actions are checked against today's UK date.</summary>
+public sealed class OverdueOptions : ScanOptions
 {
     public const string Section = "ActionPlan:Overdue";
-
-    /// <summary>How often open actions are checked against today's UK date.</summary>
-    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
-/// <summary>Checks every partnership's actions on a timer and raises <c>action.overdue</c> once per action per due date.</summary>
-public sealed class OverdueMonitor(IServiceScopeFactory scopes, IOptions<OverdueOptions> options, ILogger<OverdueMonitor> logger) : PeriodicScan(scopes, logger)
+/// <summary>Checks every partnership's actions on a timer: each partnership is handed to the overdue command, which raises
+/// <c>action.overdue</c> once per action per due date.</summary>
+public sealed class OverdueMonitor(IServiceScopeFactory scopes, IOptions<OverdueOptions> options, ILogger<OverdueMonitor> logger)
+    : PeriodicScan<OverdueOptions>(scopes, options, logger)
 {
-    protected override TimeSpan Interval => options.Value.ScanInterval;
-
     protected override async Task<int> ScanAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var store = services.GetRequiredService<ActionPlanStore>();
-        var commands = services.GetRequiredService<ActionCommands>();
+        var commands = services.GetRequiredService<ActionPlanCommands>();
         var raised = 0;
         foreach (var partnership in await store.ListPartnershipsAsync())
-            raised += await commands.RaiseOverdueAsync(partnership.Value.Id);
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = await commands.RaiseOverdueAsync(new Member<Partnership>(Caller.System, partnership.Value.Id, partnership.Value));
+            raised += outcome.Value;
+        }
         return raised;
     }
 }

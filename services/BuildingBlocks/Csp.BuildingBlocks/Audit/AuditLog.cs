@@ -1,13 +1,28 @@
-using System.Text.Json;
+using System.Diagnostics;
+using Csp.BuildingBlocks.Auth;
 using Csp.BuildingBlocks.Redis;
 using StackExchange.Redis;
 
 namespace Csp.BuildingBlocks.Audit;
 
-/// <summary>One audited write: who, when, what, before and after (JSON snapshots; null before = created).</summary>
+/// <summary>One audited write: who, when, what, before and after (JSON snapshots; null before = created). The correlation id is
+/// the W3C trace id of the work that made the write, so an entry leads to that request's logs across services.</summary>
 public sealed record AuditEntry(
     string Actor, DateTimeOffset At, string Action, string EntityType, string EntityId,
     string? Before, string? After, string? CorrelationId);
+
+/// <summary>Makes audit entries the same way in every service: who (the caller), what, of which record, before and after
+/// (snapshots in the stored format), now, under the current trace.</summary>
+public sealed class AuditEntries(TimeProvider clock)
+{
+    /// <param name="before">The record before the change; null when it is being created.</param>
+    public AuditEntry For<T>(Caller who, string action, string entityType, string entityId, T? before, T after) where T : class =>
+        new(who.Subject, clock.GetUtcNow(), action, entityType, entityId,
+            before is null ? null : StorageJson.Serialize(before), StorageJson.Serialize(after), Activity.Current?.TraceId.ToHexString());
+
+    public AuditEntry For<T>(Caller who, string action, string entityType, long entityId, T? before, T after) where T : class =>
+        For(who, action, entityType, entityId.ToString(System.Globalization.CultureInfo.InvariantCulture), before, after);
+}
 
 /// <summary>
 /// The audit streams: <c>{service}:{{partnership}}:audit</c> and, per record, <c>{service}:{{partnership}}:audit:{type}:{id}</c>. Entries are queued into the same transaction as the write they
@@ -35,6 +50,9 @@ public sealed class AuditLog(RedisKeys keys)
     }
 
     /// <summary>The trail of one record (e.g. action 42), newest first.</summary>
+    public Task<IReadOnlyList<AuditEntry>> ReadEntityAsync(IDatabaseAsync db, string partnershipId, string entityType, long entityId, int count = 1000) =>
+        ReadEntityAsync(db, partnershipId, entityType, entityId.ToString(System.Globalization.CultureInfo.InvariantCulture), count);
+
     public Task<IReadOnlyList<AuditEntry>> ReadEntityAsync(IDatabaseAsync db, string partnershipId, string entityType, string entityId, int count = 1000) =>
         ReadStreamAsync(db, EntityKey(partnershipId, entityType, entityId), count);
 
@@ -55,6 +73,4 @@ public sealed class AuditLog(RedisKeys keys)
                 F("entityType"), F("entityId"), N("before"), N("after"), N("correlationId"));
         }).ToList();
     }
-
-    public static string Snapshot<T>(T value, JsonSerializerOptions json) => JsonSerializer.Serialize(value, json);
 }

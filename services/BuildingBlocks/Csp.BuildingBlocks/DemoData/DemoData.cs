@@ -1,3 +1,4 @@
+using Csp.BuildingBlocks.Validation;
 using System.Text.Json;
 using Csp.BuildingBlocks.Http;
 using Microsoft.Extensions.DependencyInjection;

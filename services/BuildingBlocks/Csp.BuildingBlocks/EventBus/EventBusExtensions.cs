@@ -1,4 +1,5 @@
 using Csp.BuildingBlocks.Outbox;
+using Csp.Contracts.IntegrationEvents;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -55,23 +56,24 @@ public static class EventBusExtensions
     }
 }
 
-/// <summary>Fluent subscription registration: <c>AddCspEventBus().AddSubscription&lt;ActionCompleted, ActionCompletedHandler&gt;(Topics.ActionCompleted)</c>.</summary>
+/// <summary>Fluent subscription registration: <c>AddCspEventBus().AddSubscription&lt;ActionCompleted, ActionCompletedHandler&gt;()</c>.
+/// The topic is the event record's own (<see cref="IIntegrationEvent.Topic"/>).</summary>
 public sealed class EventBusBuilder(IServiceCollection services)
 {
-    private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
-
     public IServiceCollection Services { get; } = services;
 
-    /// <summary>Subscribes <typeparamref name="THandler"/> (scoped) to <paramref name="topic"/>, a name declared in
-    /// Csp.Contracts' <c>Topics</c>. One handler per topic per service.</summary>
-    public EventBusBuilder AddSubscription<TEvent, THandler>(string topic)
+    /// <summary>Subscribes <typeparamref name="THandler"/> (scoped) to <typeparamref name="TEvent"/>'s topic. One handler per
+    /// topic per service.</summary>
+    public EventBusBuilder AddSubscription<TEvent, THandler>()
+        where TEvent : IIntegrationEvent
         where THandler : class, IIntegrationEventHandler<TEvent>
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
-        if (!_topics.Add(topic))
-            throw new InvalidOperationException($"Topic '{topic}' already has a handler in this service.");
+        if (Services.Any(d => d.ServiceType == typeof(EventSubscription) && ((EventSubscription)d.ImplementationInstance!).Topic == TEvent.Topic))
+            throw new InvalidOperationException($"Topic '{TEvent.Topic}' already has a handler in this service.");
         Services.TryAddScoped<THandler>();
-        Services.AddSingleton(new EventSubscription(topic, typeof(TEvent), typeof(THandler)));
+        Services.AddSingleton(new EventSubscription(TEvent.Topic, typeof(TEvent), typeof(THandler),
+            static (services, envelope, cancellationToken) =>
+                services.GetRequiredService<THandler>().HandleAsync(envelope.GetData<TEvent>(), envelope, cancellationToken)));
         return this;
     }
 }

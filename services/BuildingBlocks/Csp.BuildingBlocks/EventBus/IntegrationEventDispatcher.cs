@@ -1,5 +1,4 @@
-using System.Reflection;
-using System.Text.Json;
+using System.Diagnostics;
 using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Redis;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,10 +17,10 @@ namespace Csp.BuildingBlocks.EventBus;
 /// </summary>
 public sealed class IntegrationEventDispatcher : IIntegrationEventDispatcher
 {
-    private static readonly MethodInfo InvokeMethod =
-        typeof(IntegrationEventDispatcher).GetMethod(nameof(InvokeAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
+    /// <summary>The source of the "handle event" activities, for OpenTelemetry if it is listening.</summary>
+    public static readonly ActivitySource Tracing = new("Csp.EventBus");
 
-    private readonly IReadOnlyDictionary<string, (EventSubscription Subscription, HandlerInvoker Invoke)> _byTopic;
+    private readonly IReadOnlyDictionary<string, EventSubscription> _byTopic;
     private readonly IServiceScopeFactory _scopes;
     private readonly IConnectionMultiplexer _redis;
     private readonly int _database;
@@ -30,18 +29,13 @@ public sealed class IntegrationEventDispatcher : IIntegrationEventDispatcher
     private readonly string _service;
     private readonly ILogger<IntegrationEventDispatcher> _logger;
 
-    private delegate Task HandlerInvoker(IServiceProvider services, Type handlerType, object data, CloudEventEnvelope envelope, CancellationToken cancellationToken);
-
     public IntegrationEventDispatcher(
         IEnumerable<EventSubscription> subscriptions, IServiceScopeFactory scopes, IConnectionMultiplexer redis,
         IOptions<RedisOptions> redisOptions, RedisKeys keys, IOptions<EventBusOptions> options, ServiceIdentity identity,
         ILogger<IntegrationEventDispatcher> logger)
     {
-        _byTopic = subscriptions.ToDictionary(
-            s => s.Topic,
-            s => (s, InvokeMethod.MakeGenericMethod(s.EventType).CreateDelegate<HandlerInvoker>()),
-            StringComparer.Ordinal);
-        Subscriptions = _byTopic.Values.Select(v => v.Subscription).ToList();
+        _byTopic = subscriptions.ToDictionary(s => s.Topic, StringComparer.Ordinal);
+        Subscriptions = _byTopic.Values.ToList();
         _scopes = scopes;
         _redis = redis;
         _database = redisOptions.Value.Database;
@@ -61,10 +55,9 @@ public sealed class IntegrationEventDispatcher : IIntegrationEventDispatcher
             return DispatchOutcome.NoSubscription;
         }
 
-        using var correlation = CorrelationContext.Begin(envelope.CorrelationId);
+        using var activity = StartHandling(envelope);
         using var logScope = _logger.BeginScope(new Dictionary<string, object?>
         {
-            [CorrelationContext.LogScopeKey] = CorrelationContext.Current,
             ["EventId"] = envelope.Id,
             ["Topic"] = envelope.Type,
         });
@@ -80,16 +73,12 @@ public sealed class IntegrationEventDispatcher : IIntegrationEventDispatcher
 
         try
         {
-            var data = envelope.Data.Deserialize(target.Subscription.EventType, EventJson.Options)
-                ?? throw new JsonException($"CloudEvent {envelope.Id} of type {envelope.Type} has no data");
-            await using (var scope = _scopes.CreateAsyncScope())
-            {
-                await target.Invoke(scope.ServiceProvider, target.Subscription.HandlerType, data, envelope, cancellationToken);
-            }
+            await using var scope = _scopes.CreateAsyncScope();
+            await target.Invoke(scope.ServiceProvider, envelope, cancellationToken);
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "Handler {Handler} failed for event {EventId} on {Topic}", target.Subscription.HandlerType.Name, envelope.Id, envelope.Type);
+            _logger.LogWarning(ex, "Handler {Handler} failed for event {EventId} on {Topic}", target.HandlerType.Name, envelope.Id, envelope.Type);
             EventBusMetrics.Handled.WithLabels(_service, envelope.Type, EventBusMetrics.Outcome.Failed).Inc();
             throw;
         }
@@ -101,9 +90,20 @@ public sealed class IntegrationEventDispatcher : IIntegrationEventDispatcher
         return DispatchOutcome.Handled;
     }
 
-    private static Task InvokeAsync<TEvent>(IServiceProvider services, Type handlerType, object data, CloudEventEnvelope envelope, CancellationToken cancellationToken)
+    /// <summary>The handler runs under the publisher's trace: a child of the envelope's <c>traceparent</c>, so its logs and
+    /// the events it causes carry the same trace id as the request that started it all.</summary>
+    private static Activity StartHandling(CloudEventEnvelope envelope)
     {
-        var handler = (IIntegrationEventHandler<TEvent>)services.GetRequiredService(handlerType);
-        return handler.HandleAsync((TEvent)data, envelope, cancellationToken);
+        var name = "handle " + envelope.Type;
+        var parent = ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var context) ? context : default;
+        var activity = Tracing.StartActivity(name, ActivityKind.Consumer, parent) ?? new Activity(name);
+        if (activity.Id is null)
+        {
+            if (parent != default) activity.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
+            activity.Start();
+        }
+        activity.SetTag("messaging.message.id", envelope.Id);
+        activity.SetTag("messaging.destination.name", envelope.Type);
+        return activity;
     }
 }

@@ -1,18 +1,24 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Csp.BuildingBlocks.Hosting;
 
+/// <summary>Options of a <see cref="PeriodicScan{TOptions}"/>: how often it runs (validated positive at start-up).</summary>
+public class ScanOptions
+{
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(5);
+}
+
 /// <summary>
 /// A scan that runs at start and then on a timer (overdue actions, overdue risk reviews...). A Redis hiccup is logged and
-/// the scan tried again at the next tick; the host never stops for it. <see cref="ScanAsync"/> is public so tests can
-/// run one pass.
+/// the scan tried again at the next tick; the host never stops for it. <see cref="ScanAsync(CancellationToken)"/> is public
+/// so tests can run one pass. A scan finds work and hands each piece to the service's commands.
 /// </summary>
-public abstract class PeriodicScan(IServiceScopeFactory scopes, ILogger logger) : BackgroundService
+public abstract class PeriodicScan<TOptions>(IServiceScopeFactory scopes, IOptions<TOptions> options, ILogger logger) : BackgroundService
+    where TOptions : ScanOptions
 {
-    protected abstract TimeSpan Interval { get; }
-
     /// <summary>One pass, in its own DI scope; returns how many things it acted on.</summary>
     protected abstract Task<int> ScanAsync(IServiceProvider services, CancellationToken cancellationToken);
 
@@ -24,7 +30,7 @@ public abstract class PeriodicScan(IServiceScopeFactory scopes, ILogger logger) 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
+        using var timer = new PeriodicTimer(options.Value.ScanInterval);
         do
         {
             try
@@ -37,5 +43,21 @@ public abstract class PeriodicScan(IServiceScopeFactory scopes, ILogger logger) 
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
+public static class PeriodicScanExtensions
+{
+    /// <summary>Registers <typeparamref name="TScan"/> as a hosted service (and as itself, for tests) with its options bound
+    /// from <paramref name="section"/>; a non-positive <c>ScanInterval</c> stops the service at start-up.</summary>
+    public static IHostApplicationBuilder AddPeriodicScan<TScan, TOptions>(this IHostApplicationBuilder builder, string section)
+        where TScan : PeriodicScan<TOptions>
+        where TOptions : ScanOptions
+    {
+        builder.Services.AddOptions<TOptions>().Bind(builder.Configuration.GetSection(section))
+            .Validate(o => o.ScanInterval > TimeSpan.Zero, $"{section}:ScanInterval must be positive.").ValidateOnStart();
+        builder.Services.AddSingleton<TScan>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TScan>());
+        return builder;
     }
 }

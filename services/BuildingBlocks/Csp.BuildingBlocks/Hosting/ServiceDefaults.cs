@@ -1,5 +1,6 @@
 using System.Net;
 using Csp.BuildingBlocks.Auth;
+using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -10,14 +11,18 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Logging.Debug;
+using Microsoft.Extensions.Logging.EventSource;
 using Prometheus;
 
 namespace Csp.BuildingBlocks.Hosting;
 
 /// <summary>
-/// What every service gets: identity, structured logs with the correlation id, problem details, Kestrel ports (REST and
-/// gRPC apart), Redis, JWT authentication, health checks, OpenAPI and Prometheus metrics.
+/// What every service gets: identity, structured logs with the trace context, problem details (including for bodies that
+/// do not bind), Kestrel ports (REST and gRPC apart), Redis, JWT authentication, health checks, OpenAPI and Prometheus metrics.
 /// </summary>
 public static class ServiceDefaults
 {
@@ -26,19 +31,18 @@ public static class ServiceDefaults
         builder.Services.AddSingleton(new ServiceIdentity(serviceName));
         builder.Services.AddSingleton(TimeProvider.System);
 
-        builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o =>
-        {
-            o.IncludeScopes = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            o.UseUtcTimestamp = true;
-        });
+        builder.AddJsonLogs();
+        TraceContextApplicationBuilderExtensions.AlwaysTraceRequests();
 
         builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
+        builder.Services.AddExceptionHandler<BadBodyProblems>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
-            if (CorrelationContext.Current is { } id) ctx.ProblemDetails.Extensions["correlationId"] = id;
+            if (TraceContextMiddleware.CurrentTraceId() is { } id) ctx.ProblemDetails.Extensions["correlationId"] = id;
         });
+        // Bodies bind into typed drafts with the API's JSON; a body that does not bind throws, and BadBodyProblems names the field.
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         var ports = builder.Configuration.GetSection(ServicePorts.Section).Get<ServicePorts>() ?? new ServicePorts();
         builder.Services.AddOptions<ServicePorts>().Bind(builder.Configuration.GetSection(ServicePorts.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -55,8 +59,26 @@ public static class ServiceDefaults
         builder.AddCspAuthentication();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         builder.Services.AddOpenApi();
-        builder.Services.AddGrpc(o => o.Interceptors.Add<CorrelationGrpcInterceptor>());
+        builder.Services.AddGrpc();
         return builder;
+    }
+
+    /// <summary>
+    /// JSON console logs with scopes, so each line carries the trace and span ids of its activity (the host tracks them).
+    /// Replaces the host's default console providers only, so a provider a test adds before this call stays.
+    /// </summary>
+    public static ILoggingBuilder AddJsonLogs(this IHostApplicationBuilder builder)
+    {
+        foreach (var descriptor in builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider)
+                     && d.ImplementationType is { } type && (type == typeof(ConsoleLoggerProvider) || type == typeof(DebugLoggerProvider) || type == typeof(EventSourceLoggerProvider))).ToList())
+            builder.Services.Remove(descriptor);
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        return builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.UseUtcTimestamp = true;
+        });
     }
 
     /// <summary>The standard middleware order. <c>UseRouting</c> must precede <c>UseHttpMetrics</c> so metrics carry the route.</summary>
@@ -64,7 +86,7 @@ public static class ServiceDefaults
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseCspCorrelationId();
+        app.UseCspTraceContext();
         app.UseRouting();
         app.UseHttpMetrics();
         app.UseAuthentication();

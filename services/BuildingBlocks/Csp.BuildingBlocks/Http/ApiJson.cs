@@ -1,20 +1,22 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Csp.BuildingBlocks.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace Csp.BuildingBlocks.Http;
 
 /// <summary>
-/// JSON for every service's API and storage: camelCase fields, kebab-case enum values (<c>on-track</c>,
-/// <c>six-monthly</c>), integers refused where an enum is expected; and the small helpers endpoints use with it.
+/// JSON of every service's public API (request bodies and responses): camelCase fields, kebab-case enum values
+/// (<c>on-track</c>, <c>six-monthly</c>), integers refused where an enum is expected. It is the API's contract only:
+/// stored documents use <see cref="Redis.StorageJson"/>, events <see cref="EventBus.EventJson"/>.
 /// </summary>
 public static class ApiJson
 {
-    public static readonly JsonSerializerOptions Options = Create();
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
-    private static JsonSerializerOptions Create()
+    /// <summary>Applies the API's settings to <paramref name="options"/> (also used for the framework's body binding and OpenAPI).</summary>
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         return options;
     }
@@ -31,10 +33,6 @@ public static class ApiJson
         errors.Add(field, $"must be one of: {string.Join(", ", Enum.GetValues<TEnum>().Select(Name))}");
         return null;
     }
-
-    /// <summary>Reads the request body (see <see cref="JsonBody"/>) with these options.</summary>
-    public static Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(this HttpRequest request, CancellationToken cancellationToken) where T : class =>
-        JsonBody.ReadAsync<T>(request, Options, cancellationToken);
 
     public static IResult Json<T>(T value) => Results.Json(value, Options);
 

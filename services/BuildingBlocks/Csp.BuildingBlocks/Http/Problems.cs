@@ -1,3 +1,4 @@
+using Csp.BuildingBlocks.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace Csp.BuildingBlocks.Http;

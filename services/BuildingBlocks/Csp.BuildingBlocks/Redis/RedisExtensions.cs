@@ -22,6 +22,8 @@ public static class RedisExtensions
         });
         builder.Services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<ServiceIdentity>().Name));
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditEntries>();
+        builder.Services.AddSingleton<AggregateWriter>();
         return builder;
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using StackExchange.Redis;
 
 namespace Csp.BuildingBlocks.Redis;
@@ -7,32 +6,31 @@ namespace Csp.BuildingBlocks.Redis;
 public sealed record Versioned<T>(T Value, long Version);
 
 /// <summary>
-/// Aggregates are stored as a hash <c>{data, version}</c>. Writes go into a transaction whose condition is the version the
-/// writer read: a stale writer's transaction does not execute, so nothing is written (the API turns that into 412).
+/// Aggregates are stored as a hash <c>{data, version}</c> in <see cref="StorageJson"/>. Writes go into a transaction whose
+/// condition is the version the writer read: a stale writer's transaction does not execute, so nothing is written (the API
+/// turns that into 412).
 /// </summary>
 public static class VersionedDocument
 {
     private const string DataField = "data";
     private const string VersionField = "version";
 
-    public static async Task<Versioned<T>?> ReadAsync<T>(IDatabaseAsync db, string key, JsonSerializerOptions json)
+    public static async Task<Versioned<T>?> ReadAsync<T>(IDatabaseAsync db, string key)
     {
         var fields = await db.HashGetAsync(key, [DataField, VersionField]);
         if (fields[0].IsNull || fields[1].IsNull) return null;
-        var value = JsonSerializer.Deserialize<T>((string)fields[0]!, json)
-            ?? throw new InvalidOperationException($"Stored document {key} is empty");
-        return new Versioned<T>(value, (long)fields[1]);
+        return new Versioned<T>(StorageJson.Deserialize<T>((string)fields[0]!), (long)fields[1]);
     }
 
     /// <summary>Queues a write of <paramref name="value"/> as version <paramref name="expectedVersion"/> + 1.
     /// <paramref name="expectedVersion"/> 0 means "must not exist yet".</summary>
-    public static long Write<T>(ITransaction tx, string key, T value, long expectedVersion, JsonSerializerOptions json)
+    public static long Write<T>(ITransaction tx, string key, T value, long expectedVersion)
     {
         tx.AddCondition(expectedVersion == 0
             ? Condition.KeyNotExists(key)
             : Condition.HashEqual(key, VersionField, expectedVersion));
         var next = expectedVersion + 1;
-        _ = tx.HashSetAsync(key, [new HashEntry(DataField, JsonSerializer.Serialize(value, json)), new HashEntry(VersionField, next)]);
+        _ = tx.HashSetAsync(key, [new HashEntry(DataField, StorageJson.Serialize(value)), new HashEntry(VersionField, next)]);
         return next;
     }
 }

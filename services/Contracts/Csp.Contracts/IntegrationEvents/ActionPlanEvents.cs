@@ -5,20 +5,35 @@ namespace Csp.Contracts.IntegrationEvents;
 
 /// <summary>A partnership was set up or its agencies changed. <see cref="Version"/> orders the changes: other services keep
 /// their copy of the partnership (for agency checks) and ignore a change older than the one they hold.</summary>
-public sealed record PartnershipChanged(string PartnershipId, string Name, IReadOnlyList<PartnershipAgency> Agencies, long Version);
+public sealed record PartnershipChanged(string PartnershipId, string Name, IReadOnlyList<PartnershipAgency> Agencies, long Version) : IIntegrationEvent
+{
+    public static string Topic => "partnership.changed";
+}
 
 public sealed record PartnershipAgency(string Id, string Name, bool ResponsibleAuthority);
 
 public sealed record ActionCreated(
     string PartnershipId, long ActionId, string PlanId, string PriorityId, string Strand,
-    string LeadAgencyId, string Title, DateOnly DueDate, string Status);
+    string LeadAgencyId, string Title, DateOnly DueDate, string Status) : IIntegrationEvent
+{
+    public static string Topic => "action.created";
+}
 
 public sealed record ActionStatusChanged(
     string PartnershipId, long ActionId, string PriorityId, string Strand, string LeadAgencyId,
-    string PreviousStatus, string Status, string Rag, int ProgressPercent, string ChangedBy, DateTimeOffset ChangedAt);
+    string PreviousStatus, string Status, string Rag, int ProgressPercent, string ChangedBy, DateTimeOffset ChangedAt) : IIntegrationEvent
+{
+    public static string Topic => "action.status-changed";
+}
 
 public sealed record ActionCompleted(
-    string PartnershipId, long ActionId, string PriorityId, string LeadAgencyId, string CompletedBy, DateTimeOffset CompletedAt);
+    string PartnershipId, long ActionId, string PriorityId, string LeadAgencyId, string CompletedBy, DateTimeOffset CompletedAt) : IIntegrationEvent
+{
+    public static string Topic => "action.completed";
+}
 
 public sealed record ActionOverdue(
-    string PartnershipId, long ActionId, string PriorityId, string LeadAgencyId, string Owner, DateOnly DueDate, string Status);
+    string PartnershipId, long ActionId, string PriorityId, string LeadAgencyId, string Owner, DateOnly DueDate, string Status) : IIntegrationEvent
+{
+    public static string Topic => "action.overdue";
+}

@@ -8,15 +8,24 @@ namespace Csp.Contracts.IntegrationEvents;
 public sealed record RiskAssessed(
     string PartnershipId, long RiskId, string Register, string Title, string OwningAgencyId,
     string? PreviousRating, string? PreviousBand, string Rating, string Band, int Score, bool AboveTolerance,
-    string? DirectionOfTravel, string AssessedBy, DateTimeOffset AssessedAt);
+    string? DirectionOfTravel, string AssessedBy, DateTimeOffset AssessedAt) : IIntegrationEvent
+{
+    public static string Topic => "risk.assessed";
+}
 
 /// <summary>The current rating moved into a band above the partnership's tolerance line, or worsened by at least a band.
 /// Reason: <c>above-tolerance</c> or <c>worsened-band</c>.</summary>
 public sealed record RiskEscalated(
     string PartnershipId, long RiskId, string Register, string Title, string OwningAgencyId, string Owner,
     string? PreviousRating, string? PreviousBand, string Rating, string Band, int Score, string Reason,
-    string EscalatedBy, DateTimeOffset EscalatedAt);
+    string EscalatedBy, DateTimeOffset EscalatedAt) : IIntegrationEvent
+{
+    public static string Topic => "risk.escalated";
+}
 
 /// <summary>An open risk passed its next review date without being reassessed (raised once per review date).</summary>
 public sealed record RiskReviewOverdue(
-    string PartnershipId, long RiskId, string Register, string Title, string OwningAgencyId, string Owner, DateOnly NextReviewDate);
+    string PartnershipId, long RiskId, string Register, string Title, string OwningAgencyId, string Owner, DateOnly NextReviewDate) : IIntegrationEvent
+{
+    public static string Topic => "risk.review-overdue";
+}

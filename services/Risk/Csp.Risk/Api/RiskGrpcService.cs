@@ -43,7 +43,7 @@ public sealed class RiskGrpcService(RiskStore store, TimeProvider clock) : RiskQ
         {
             Id = r.Id, PartnershipId = r.PartnershipId, Register = r.Register, Title = r.Details.Title, OwningAgencyId = r.Details.OwningAgencyId,
             Owner = r.Details.Owner, Status = ApiJson.Name(r.Status), Current = Rating(r.Current),
-            AboveTolerance = r.IsOpen && matrix.IsAboveTolerance(r.Current),
+            AboveTolerance = r.IsAboveTolerance(matrix),
             DirectionOfTravel = r.DirectionOfTravel is { } d ? ApiJson.Name(d) : "",
             NextReviewDate = r.NextReviewDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ReviewOverdue = r.IsReviewOverdue(today),
             Mitigations = r.Mitigations.Count, MitigationsDone = r.Mitigations.Count(m => m.Done), Version = version,

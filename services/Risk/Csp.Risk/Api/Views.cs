@@ -16,8 +16,8 @@ public sealed record RiskView(
         var d = r.Details;
         return new RiskView(r.Id, r.PartnershipId, r.Register, d.Title, d.Summary, d.Cause, d.Event, d.Consequence, d.Category, d.OwningAgencyId, d.Owner,
             d.ExistingControls, d.MitigatingActions, d.Treatment, d.ReviewFrequency, r.NextReviewDate, r.IsReviewOverdue(today), r.Status,
-            r.Inherent, r.Current, r.Target, r.IsOpen && matrix.IsAboveTolerance(r.Current), r.DirectionOfTravel,
-            r.Mitigations, r.Mitigations.Count > 0 && r.Mitigations.All(m => m.Done), r.ReviewPrompt,
+            r.Inherent, r.Current, r.Target, r.IsAboveTolerance(matrix), r.DirectionOfTravel,
+            r.Mitigations, r.MitigationsComplete, r.ReviewPrompt,
             r.Assessments.Count, r.Latest.At, r.CreatedAt, r.CreatedBy, r.ClosedAt, r.ClosedBecause, version);
     }
 }

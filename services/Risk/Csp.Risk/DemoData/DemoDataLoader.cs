@@ -1,25 +1,24 @@
-using Csp.BuildingBlocks.Audit;
+using Csp.BuildingBlocks.Auth;
+using Csp.BuildingBlocks.DemoData;
 using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Time;
 using Csp.Contracts.ActionPlan.V1;
-using Csp.Risk.Api;
-using Grpc.Core;
+using Csp.Risk.Commands;
 using Csp.Risk.Domain;
-using Csp.Risk.Events;
 using Csp.Risk.Storage;
-using Csp.BuildingBlocks.Auth;
-using Csp.BuildingBlocks.DemoData;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Csp.Risk.DemoData;
 
 /// <summary>
-/// Loads the demo risk registers from <c>demo/risks.json</c>: the risks of the seed reports with their assessment history
-/// (dated relative to the load day, so direction of travel shows). Loading twice changes nothing: each risk is stored
-/// together with its seed reference in one transaction, so a reference seen once is never loaded again. Mitigations are
-/// not linked to demo actions (action ids are assigned when the action plan loads).
+/// Loads the demo risk registers from <c>demo/risks.json</c>, through the commands: the risks of the seed reports with their
+/// assessment history (dated relative to the load day, so direction of travel shows), then their mitigations, linked to
+/// the demo actions named by title. Loading twice changes nothing: each risk is stored together with its seed reference
+/// in one transaction, so a reference seen once is never loaded again, and a mitigation already linked is left alone.
 /// </summary>
-public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions<DemoDataOptions> options, ILogger<DemoDataLoader> logger, RiskCommands commands, ActionPlanQueries.ActionPlanQueriesClient actionPlan) : IDemoDataLoader
+public sealed class DemoDataLoader(RiskStore store, RiskCommands commands, IPartnershipLookup<KnownPartnership> partnerships,
+    ActionPlanQueries.ActionPlanQueriesClient actionPlan, TimeProvider clock, IOptions<DemoDataOptions> options, ILogger<DemoDataLoader> logger) : IDemoDataLoader
 {
     public async Task<int> LoadAsync(CancellationToken cancellationToken)
     {
@@ -33,33 +32,18 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
 
         foreach (var p in file.Partnerships)
         {
-            var matrix = await store.GetMatrixAsync(p.Id);
             foreach (var r in p.Risks)
             {
-                if (!(await store.GetSeededRiskIdAsync(p.Id, r.Ref)).IsNull) continue;
                 if (r.Assessments.Count == 0) throw new InvalidOperationException($"Demo risk {r.Ref} has no assessments");
-                var errors = new ValidationErrors();
-                var draft = new RiskDraft(r.Register, r.Title, r.Summary, r.Cause, r.Event, r.Consequence, r.Category, r.OwningAgencyId, r.Owner,
-                    r.ExistingControls, r.MitigatingActions, r.Treatment, r.ReviewFrequency, null, null, null, null, null);
-                var details = draft.ValidateDetails(errors, out var register, partnership: null) ?? throw DemoFiles.Invalid(r.Ref, errors);
+                var details = new RiskDraft(r.Register, r.Title, r.Summary, r.Cause, r.Event, r.Consequence, r.Category, r.OwningAgencyId, r.Owner,
+                    r.ExistingControls, r.MitigatingActions, r.Treatment, r.ReviewFrequency);
+                var history = r.Assessments.Select(a => new SeededAssessment(new AssessmentDraft(a.Inherent, a.Current, a.Target, a.Rationale),
+                    a.By, users.GetValueOrDefault(a.By)?.Name ?? a.By, UkTime.StartOf(today.AddDays(-a.DaysAgo)).AddHours(10))).ToList();
+                var nextReview = r.NextReviewInDays is { } days ? today.AddDays(days) : (DateOnly?)null;
 
-                RiskEntry? risk = null;
-                RiskRating? previous = null;
-                foreach (var a in r.Assessments)
-                {
-                    var assessment = new AssessmentDraft(a.Inherent, a.Current, a.Target, a.Rationale, null).Validate(matrix, errors) ?? throw DemoFiles.Invalid(r.Ref, errors);
-                    var at = UkTime.StartOf(today.AddDays(-a.DaysAgo)).AddHours(10);
-                    var name = users.GetValueOrDefault(a.By)?.Name ?? a.By;
-                    previous = risk?.Current;
-                    risk = risk is null
-                        ? RiskEntry.Create(await store.NextRiskIdAsync(p.Id), p.Id, register, details, assessment, a.By, name, at, null)
-                        : risk.Reassess(assessment, a.By, name, at, null);
-                }
-                if (r.NextReviewInDays is { } days) risk = risk! with { NextReviewDate = today.AddDays(days) };
-                var audit = new AuditEntry("system", clock.GetUtcNow(), "risk.created", "risk", risk!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    null, AuditLog.Snapshot(risk, ApiJson.Options), null);
-                await store.SaveRiskAsync(risk, 0, audit, RiskEvents.Assessed(matrix, previous, risk), seedRef: r.Ref);
-                created++;
+                var outcome = await commands.SeedAsync(p.Id, new SeededRisk(r.Ref, details, history, nextReview));
+                if (outcome.Kind == OutcomeKind.Invalid) throw DemoFiles.Invalid(r.Ref, outcome.Errors!);
+                if (outcome.IsOk) created++; // a conflict: loaded before
             }
         }
         var linked = 0;
@@ -71,14 +55,20 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
     }
 
     /// <summary>
-    /// Links a demo risk to demo actions named by title, through the same path a manager's link takes (the action-plan
-    /// service is asked over gRPC, so a link is only ever made to a real action). The action plan assigns action ids when
-    /// it loads its own demo data, which may not have happened yet: then this says "not ready" and the runner retries.
+    /// Links a demo risk to demo actions named by title, through the same command and path a manager's link takes (the
+    /// action-plan service is asked over gRPC, so a link is only ever made to a real action). The action plan assigns
+    /// action ids when it loads its own demo data, and announces the partnership with <c>partnership.changed</c>; until
+    /// both have happened this says "not ready" and the runner retries.
     /// </summary>
     private async Task<int> LinkDemoMitigationsAsync(string partnershipId, DemoRisk r, CancellationToken cancellationToken)
     {
-        var riskId = (long)await store.GetSeededRiskIdAsync(partnershipId, r.Ref);
+        var riskId = await store.GetSeededRiskIdAsync(partnershipId, r.Ref) ?? throw new InvalidOperationException($"Demo risk {r.Ref} is not stored");
         var risk = await store.GetRiskAsync(partnershipId, riskId) ?? throw new InvalidOperationException($"Demo risk {r.Ref} is not stored");
+        var pending = r.MitigationActionTitles!.Where(title => !risk.Value.Mitigations.Any(m => m.Title == title)).ToList();
+        if (pending.Count == 0) return 0;
+        var partnership = await partnerships.FindAsync(partnershipId)
+            ?? throw new DemoDataNotReadyException($"Partnership '{partnershipId}' has not reached the risk service yet (partnership.changed)");
+        var system = new Member<KnownPartnership>(Caller.System, partnershipId, partnership);
         ListActionsReply actions;
         try
         {
@@ -89,15 +79,15 @@ public sealed class DemoDataLoader(RiskStore store, TimeProvider clock, IOptions
             throw new DemoDataNotReadyException("The action-plan service is not answering yet", ex);
         }
         var linked = 0;
-        foreach (var title in r.MitigationActionTitles!)
+        foreach (var title in pending)
         {
             var action = actions.Actions.FirstOrDefault(a => a.Title == title)
                 ?? throw new DemoDataNotReadyException($"Demo action '{title}' (a mitigation of {r.Ref}) is not in the action plan yet");
             if (risk.Value.IsLinkedTo(action.Id)) continue;
-            var outcome = await commands.LinkMitigationAsync(Caller.System, partnershipId, riskId, new MitigationDraft(action.Id), null);
+            var outcome = await commands.LinkMitigationAsync(system, riskId, new MitigationDraft(action.Id), null);
             if (outcome.Kind == OutcomeKind.Unavailable) throw new DemoDataNotReadyException("The action-plan service is not answering yet");
             if (!outcome.IsOk && outcome.Kind != OutcomeKind.Conflict) throw new InvalidOperationException($"Demo risk {r.Ref}: linking '{title}' failed ({outcome.Kind})");
-            linked++;
+            if (outcome.IsOk) linked++;
         }
         return linked;
     }

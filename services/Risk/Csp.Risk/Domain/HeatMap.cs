@@ -33,8 +33,7 @@ public sealed record HeatMap(
             if (!risk.IsOpen) continue;
             if (matrix.TryRead(risk.Current.Rating, out _)) now[risk.Current.Rating] = now.GetValueOrDefault(risk.Current.Rating) + 1;
             else offMatrix++; // rated on an earlier matrix whose cell no longer exists
-            Direction? direction = before is null ? null
-                : risk.Current.Score < before.Score ? Direction.Improving : risk.Current.Score > before.Score ? Direction.Worsening : Direction.Stable;
+            Direction? direction = before is null ? null : RiskRules.Movement(before, risk.Current);
             movements.Add(new Movement(risk.Id, risk.Details.Title, risk.Register, before?.Rating, risk.Current.Rating, direction));
         }
 

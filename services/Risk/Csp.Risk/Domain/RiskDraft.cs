@@ -1,14 +1,14 @@
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Validation;
 
 namespace Csp.Risk.Domain;
 
 /// <summary>What the manager sends to add (or revise) a risk; every field optional here so a missing one is reported by
 /// name. On creation the first assessment comes with it (<c>current</c>, <c>rationale</c>, optional <c>inherent</c>, <c>target</c>).</summary>
 public sealed record RiskDraft(
-    string? Register, string? Title, string? Summary, string? Cause, string? Event, string? Consequence, string? Category,
-    string? OwningAgencyId, string? Owner, string? ExistingControls, string? MitigatingActions, Treatment? Treatment,
-    ReviewFrequency? ReviewFrequency, DateOnly? NextReviewDate,
-    string? Inherent, string? Current, string? Target, string? Rationale)
+    string? Register = null, string? Title = null, string? Summary = null, string? Cause = null, string? Event = null, string? Consequence = null, string? Category = null,
+    string? OwningAgencyId = null, string? Owner = null, string? ExistingControls = null, string? MitigatingActions = null, Treatment? Treatment = null,
+    ReviewFrequency? ReviewFrequency = null, DateOnly? NextReviewDate = null,
+    string? Inherent = null, string? Current = null, string? Target = null, string? Rationale = null)
 {
     public const string DefaultRegister = "csp";
     public const int TitleMax = 200;
@@ -52,7 +52,7 @@ public sealed record RiskDraft(
 }
 
 /// <summary>A reassessment: the current rating and a rationale are required; inherent and target carry forward if left out.</summary>
-public sealed record AssessmentDraft(string? Inherent, string? Current, string? Target, string? Rationale, DateOnly? NextReviewDate)
+public sealed record AssessmentDraft(string? Inherent = null, string? Current = null, string? Target = null, string? Rationale = null, DateOnly? NextReviewDate = null)
 {
     public const int RationaleMax = 2000;
 
@@ -66,9 +66,9 @@ public sealed record AssessmentDraft(string? Inherent, string? Current, string? 
     }
 }
 
-public sealed record MitigationDraft(long? ActionId);
+public sealed record MitigationDraft(long? ActionId = null);
 
-public sealed record CloseDraft(string? Reason)
+public sealed record CloseDraft(string? Reason = null)
 {
     public string? Validate(ValidationErrors errors) => errors.RequiredText("reason", Reason, AssessmentDraft.RationaleMax);
 }

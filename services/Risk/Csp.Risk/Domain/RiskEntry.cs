@@ -6,25 +6,26 @@ namespace Csp.Risk.Domain;
 /// <summary>
 /// A risk in a partnership's register (or one of its sub-registers, e.g. the Medway Task Force's). Named RiskEntry so the
 /// namespace <c>Csp.Risk</c> and the type do not collide. Its assessments are append-only: the current rating is the
-/// latest assessment's, and the history answers "is it getting better?".
+/// latest assessment's, and the history answers "is it getting better?". Its state changes only through the methods
+/// below, each returning the changed risk (the setters are private; stored documents are read back through them).
 /// </summary>
 public sealed record RiskEntry
 {
-    public required long Id { get; init; }
-    public required string PartnershipId { get; init; }
-    public required string Register { get; init; }
-    public required RiskDetails Details { get; init; }
-    public required RiskStatus Status { get; init; }
-    public required DateOnly NextReviewDate { get; init; }
-    public IReadOnlyList<Assessment> Assessments { get; init; } = [];
-    public IReadOnlyList<Mitigation> Mitigations { get; init; } = [];
-    public required DateTimeOffset CreatedAt { get; init; }
-    public required string CreatedBy { get; init; }
-    public DateTimeOffset? ClosedAt { get; init; }
-    public string? ClosedBecause { get; init; }
+    public long Id { get; private init; }
+    public string PartnershipId { get; private init; } = "";
+    public string Register { get; private init; } = "";
+    public RiskDetails Details { get; private init; } = RiskDetails.None;
+    public RiskStatus Status { get; private init; } = RiskStatus.Open;
+    public DateOnly NextReviewDate { get; private init; }
+    public IReadOnlyList<Assessment> Assessments { get; private init; } = [];
+    public IReadOnlyList<Mitigation> Mitigations { get; private init; } = [];
+    public DateTimeOffset CreatedAt { get; private init; }
+    public string CreatedBy { get; private init; } = "";
+    public DateTimeOffset? ClosedAt { get; private init; }
+    public string? ClosedBecause { get; private init; }
 
     /// <summary>The review date for which <c>risk.review-overdue</c> has been raised; raised again only when the date moves.</summary>
-    public DateOnly? ReviewOverdueRaisedFor { get; init; }
+    public DateOnly? ReviewOverdueRaisedFor { get; private init; }
 
     [JsonIgnore] public Assessment Latest => Assessments[^1];
     [JsonIgnore] public RiskRating Current => Latest.Current;
@@ -34,12 +35,18 @@ public sealed record RiskEntry
 
     [JsonIgnore] public Direction? DirectionOfTravel => RiskRules.DirectionOfTravel(Assessments);
 
+    /// <summary>Open and currently rated above the matrix's tolerance line (a closed risk is never above tolerance).</summary>
+    public bool IsAboveTolerance(RiskMatrix matrix) => IsOpen && matrix.IsAboveTolerance(Current);
+
     public bool IsReviewOverdue(DateOnly today) => IsOpen && today > NextReviewDate;
+
+    /// <summary>Every linked mitigation is done (and there is at least one).</summary>
+    [JsonIgnore] public bool MitigationsComplete => Mitigations.Count > 0 && Mitigations.All(m => m.Done);
 
     /// <summary>"mitigations complete: review the rating" when every linked mitigation is done and the risk has not been
     /// reassessed since the last one was finished.</summary>
     [JsonIgnore] public string? ReviewPrompt =>
-        IsOpen && Mitigations.Count > 0 && Mitigations.All(m => m.Done) && Mitigations.Max(m => m.DoneAt) > Latest.At
+        IsOpen && MitigationsComplete && Mitigations.Max(m => m.DoneAt) > Latest.At
             ? "mitigations complete: review the rating" : null;
 
     /// <summary>The current rating as it stood at <paramref name="instant"/> (null if the risk did not exist or was closed).</summary>
@@ -61,8 +68,12 @@ public sealed record RiskEntry
         };
     }
 
-    public RiskEntry Revise(RiskDetails details, DateOnly? nextReviewDate) =>
-        this with { Details = details, NextReviewDate = nextReviewDate ?? NextReviewDate };
+    /// <summary>New details (and register); the ratings stay, the next review date moves only when one is given.</summary>
+    public RiskEntry Revise(string register, RiskDetails details, DateOnly? nextReviewDate) =>
+        this with { Register = register, Details = details, NextReviewDate = nextReviewDate ?? NextReviewDate };
+
+    /// <summary>Sets the next review date (e.g. a seeded risk whose review falls on a given day).</summary>
+    public RiskEntry ScheduleReview(DateOnly nextReviewDate) => this with { NextReviewDate = nextReviewDate };
 
     /// <summary>Appends an assessment; inherent and target carry forward when not given. The next review date moves on
     /// by the review frequency (or to the date given).</summary>
@@ -104,7 +115,11 @@ public sealed record RiskEntry
 public sealed record RiskDetails(
     string Title, string? Summary, string? Cause, string? Event, string? Consequence, string? Category,
     string OwningAgencyId, string Owner, string? ExistingControls, string? MitigatingActions,
-    Treatment Treatment, ReviewFrequency ReviewFrequency);
+    Treatment Treatment, ReviewFrequency ReviewFrequency)
+{
+    /// <summary>No details: the starting value of a risk before it is created or read.</summary>
+    internal static RiskDetails None { get; } = new("", null, null, null, null, null, "", "", null, null, Treatment.Tolerate, ReviewFrequency.Monthly);
+}
 
 /// <summary>One assessment: who, when, the three ratings and why.</summary>
 public sealed record Assessment(DateTimeOffset At, string By, string ByName, RiskRating? Inherent, RiskRating Current, RiskRating? Target, string Rationale);

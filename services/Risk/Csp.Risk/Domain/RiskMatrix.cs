@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Validation;
 
 namespace Csp.Risk.Domain;
 

@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Validation;
 
 namespace Csp.Risk.Domain;
 
 /// <summary>What the manager sends to load a matrix; every field optional here so a missing one is reported by name.</summary>
 public sealed partial record RiskMatrixDraft(
-    string? Name, string? RatingFormat, AxisDraft? Likelihood, AxisDraft? Impact, IReadOnlyList<BandDraft>? Bands,
-    IReadOnlyList<CellDraft>? Cells, ToleranceDraft? Tolerance)
+    string? Name = null, string? RatingFormat = null, AxisDraft? Likelihood = null, AxisDraft? Impact = null, IReadOnlyList<BandDraft>? Bands = null,
+    IReadOnlyList<CellDraft>? Cells = null, ToleranceDraft? Tolerance = null)
 {
     public const int MaxLevels = 10;
     public const int MaxBands = 8;
@@ -101,8 +101,8 @@ public sealed partial record RiskMatrixDraft(
     [GeneratedRegex("^[A-Za-z0-9]{1,4}$")] private static partial Regex CodePattern();
 }
 
-public sealed record AxisDraft(string? Title, IReadOnlyList<LevelDraft>? Levels);
-public sealed record LevelDraft(string? Code, string? Label);
-public sealed record BandDraft(string? Id, string? Label);
-public sealed record CellDraft(string? Likelihood, string? Impact, string? Band, int? Score);
-public sealed record ToleranceDraft(string? MaxBand, int? MaxScore);
+public sealed record AxisDraft(string? Title = null, IReadOnlyList<LevelDraft>? Levels = null);
+public sealed record LevelDraft(string? Code = null, string? Label = null);
+public sealed record BandDraft(string? Id = null, string? Label = null);
+public sealed record CellDraft(string? Likelihood = null, string? Impact = null, string? Band = null, int? Score = null);
+public sealed record ToleranceDraft(string? MaxBand = null, int? MaxScore = null);

@@ -13,12 +13,12 @@ public static class RiskRules
     };
 
     /// <summary>From the last two current ratings, by matrix score (higher = worse); null until there are two.</summary>
-    public static Direction? DirectionOfTravel(IReadOnlyList<Assessment> assessments)
-    {
-        if (assessments.Count < 2) return null;
-        var (before, now) = (assessments[^2].Current.Score, assessments[^1].Current.Score);
-        return now < before ? Direction.Improving : now > before ? Direction.Worsening : Direction.Stable;
-    }
+    public static Direction? DirectionOfTravel(IReadOnlyList<Assessment> assessments) =>
+        assessments.Count < 2 ? null : Movement(assessments[^2].Current, assessments[^1].Current);
+
+    /// <summary>How a risk moved from one current rating to another, by matrix score (a lower score is better).</summary>
+    public static Direction Movement(RiskRating before, RiskRating now) =>
+        now.Score < before.Score ? Direction.Improving : now.Score > before.Score ? Direction.Worsening : Direction.Stable;
 
     /// <summary>
     /// Why a change of current rating escalates, or null: it moved into a band above the tolerance line (from at or below

@@ -1,6 +1,6 @@
 using Csp.BuildingBlocks.EventBus;
 using Csp.Contracts.IntegrationEvents;
-using Csp.Risk.Api;
+using Csp.Risk.Commands;
 
 namespace Csp.Risk.Events;
 

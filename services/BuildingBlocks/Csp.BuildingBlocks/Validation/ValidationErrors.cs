@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Csp.BuildingBlocks.Http;
+namespace Csp.BuildingBlocks.Validation;
 
 /// <summary>Per-field validation errors, keyed by the JSON field name the caller sent (e.g. <c>dueDate</c>, <c>milestones[0].title</c>).</summary>
 public sealed class ValidationErrors

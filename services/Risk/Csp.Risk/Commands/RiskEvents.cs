@@ -1,9 +1,9 @@
-using Csp.BuildingBlocks.Redis;
+using Csp.BuildingBlocks.EventBus;
+using Csp.BuildingBlocks.Http;
 using Csp.Contracts.IntegrationEvents;
 using Csp.Risk.Domain;
-using Csp.BuildingBlocks.Http;
 
-namespace Csp.Risk.Events;
+namespace Csp.Risk.Commands;
 
 /// <summary>The integration events each change to a risk causes (written to the outbox with the change).</summary>
 public static class RiskEvents
@@ -14,22 +14,22 @@ public static class RiskEvents
     {
         var last = r.Latest;
         var direction = r.DirectionOfTravel is { } d ? ApiJson.Name(d) : null;
-        var assessed = new PendingEvent(Topics.RiskAssessed, new RiskAssessed(r.PartnershipId, r.Id, r.Register, r.Details.Title, r.Details.OwningAgencyId,
-            previous?.Rating, previous?.Band, last.Current.Rating, last.Current.Band, last.Current.Score, matrix.IsAboveTolerance(last.Current),
+        var assessed = PendingEvent.Of(new RiskAssessed(r.PartnershipId, r.Id, r.Register, r.Details.Title, r.Details.OwningAgencyId,
+            previous?.Rating, previous?.Band, last.Current.Rating, last.Current.Band, last.Current.Score, r.IsAboveTolerance(matrix),
             direction, last.By, last.At), Subject(r));
         var reason = RiskRules.Escalation(matrix, previous, last.Current);
         if (reason is null) return [assessed];
         return
         [
             assessed,
-            new PendingEvent(Topics.RiskEscalated, new RiskEscalated(r.PartnershipId, r.Id, r.Register, r.Details.Title, r.Details.OwningAgencyId, r.Details.Owner,
+            PendingEvent.Of(new RiskEscalated(r.PartnershipId, r.Id, r.Register, r.Details.Title, r.Details.OwningAgencyId, r.Details.Owner,
                 previous?.Rating, previous?.Band, last.Current.Rating, last.Current.Band, last.Current.Score, reason, last.By, last.At), Subject(r)),
         ];
     }
 
     public static PendingEvent[] ReviewOverdue(RiskEntry r) =>
     [
-        new(Topics.RiskReviewOverdue, new RiskReviewOverdue(r.PartnershipId, r.Id, r.Register, r.Details.Title, r.Details.OwningAgencyId, r.Details.Owner, r.NextReviewDate), Subject(r)),
+        PendingEvent.Of(new RiskReviewOverdue(r.PartnershipId, r.Id, r.Register, r.Details.Title, r.Details.OwningAgencyId, r.Details.Owner, r.NextReviewDate), Subject(r)),
     ];
 
     private static string Subject(RiskEntry r) => $"risks/{r.Id}";

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Csp.BuildingBlocks.Hosting;
+
+/// <summary>
+/// Correlation is the W3C trace context (<c>traceparent</c>), which ASP.NET Core reads on every request and HttpClient,
+/// Grpc.Net.Client, YARP and Dapr carry onward; the event bus carries it in the CloudEvents <c>traceparent</c> extension.
+/// Logs carry the trace and span ids (the host's activity tracking). This middleware only shows callers the trace id as
+/// <c>X-Correlation-Id</c> on every response, the alias they quote when they report a problem.
+/// </summary>
+public sealed class TraceContextMiddleware(RequestDelegate next)
+{
+    public const string CorrelationHeader = "X-Correlation-Id";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (CurrentTraceId() is { } traceId)
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[CorrelationHeader] = traceId;
+                return Task.CompletedTask;
+            });
+        }
+        return next(context);
+    }
+
+    /// <summary>The current trace id (32 hex digits), or null outside any trace.</summary>
+    public static string? CurrentTraceId() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.TraceId.ToHexString() : null;
+}
+
+public static class TraceContextApplicationBuilderExtensions
+{
+    private static int _listening;
+
+    /// <summary>
+    /// Makes ASP.NET Core create the request's Activity (continuing the caller's <c>traceparent</c>) whatever the log level:
+    /// without a listener it creates one only while its own log category is enabled, and trace context must not depend
+    /// on logging configuration. Propagation data only: nothing is recorded unless OpenTelemetry also listens.
+    /// </summary>
+    public static void AlwaysTraceRequests()
+    {
+        if (Interlocked.Exchange(ref _listening, 1) == 1) return;
+        ActivitySource.AddActivityListener(new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Csp.EventBus",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+        });
+    }
+
+    public static IApplicationBuilder UseCspTraceContext(this IApplicationBuilder app) => app.UseMiddleware<TraceContextMiddleware>();
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Csp.BuildingBlocks.Audit;
+using Csp.BuildingBlocks.Auth;
+using Csp.BuildingBlocks.Redis;
+
+namespace Csp.BuildingBlocks.Tests.Audit;
+
+public sealed class AuditEntriesTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 11, 4, 9, 30, 0, TimeSpan.Zero);
+    private static readonly Caller Partner = new("daniel.okafor", "Daniel Okafor", new HashSet<string> { Roles.Partner }, "kent-police", new HashSet<string> { "medway" });
+    private readonly AuditEntries _entries = new(new FixedClock(Now));
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private sealed record Action(long Id, string Title, string Status);
+
+    [Fact]
+    public void An_entry_records_who_what_when_before_and_after_and_the_current_trace()
+    {
+        var before = new Action(42, "Street lighting audit", "on-track");
+        var after = before with { Status = "completed" };
+        using var request = new Activity("POST /actions/42/updates").Start();
+
+        var entry = _entries.For(Partner, "update", "action", 42, before, after);
+
+        Assert.Equal("daniel.okafor", entry.Actor);
+        Assert.Equal(Now, entry.At);
+        Assert.Equal("update", entry.Action);
+        Assert.Equal("action", entry.EntityType);
+        Assert.Equal("42", entry.EntityId);
+        Assert.Equal(StorageJson.Serialize(before), entry.Before);
+        Assert.Equal(StorageJson.Serialize(after), entry.After);
+        Assert.Equal(request.TraceId.ToHexString(), entry.CorrelationId);
+        Assert.Matches("^[0-9a-f]{32}$", entry.CorrelationId);
+    }
+
+    [Fact]
+    public void A_created_record_has_no_before_snapshot()
+    {
+        var created = new Action(7, "New action", "not-started");
+
+        var entry = _entries.For<Action>(Caller.System, "create", "action", "7", null, created);
+
+        Assert.Equal("system", entry.Actor);
+        Assert.Null(entry.Before);
+        Assert.Equal(StorageJson.Serialize(created), entry.After);
+    }
+
+    [Fact]
+    public void Outside_any_trace_the_entry_has_no_correlation_id()
+    {
+        Activity.Current = null;
+
+        var entry = _entries.For<Action>(Caller.System, "create", "action", "7", null, new Action(7, "x", "y"));
+
+        Assert.Null(entry.CorrelationId);
+    }
+}

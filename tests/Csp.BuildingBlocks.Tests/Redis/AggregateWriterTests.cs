@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Csp.BuildingBlocks.Audit;
+using Csp.BuildingBlocks.Auth;
+using Csp.BuildingBlocks.EventBus;
+using Csp.BuildingBlocks.Hosting;
+using Csp.BuildingBlocks.Redis;
+using Csp.BuildingBlocks.Tests.EventBus;
+using Csp.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace Csp.BuildingBlocks.Tests.Redis;
+
+/// <summary>One write = the new state, its events in the outbox and its audit entry, in one transaction, under the
+/// trace of the work that made it.</summary>
+public sealed class AggregateWriterTests : IDisposable
+{
+    private const string Partnership = "medway";
+    private static readonly int Database = RedisServer.Instance.TakeDatabase();
+    private static readonly Caller Manager = new("sam.patel", "Sam Patel", new HashSet<string> { Roles.Manager }, "medway-council", new HashSet<string> { Partnership });
+    private readonly IDatabase _db = RedisServer.Instance.Connection.GetDatabase(Database);
+    private readonly IHost _host;
+
+    public AggregateWriterTests()
+    {
+        _db.Execute("FLUSHDB");
+        // Built, not started: nothing dispatches the outbox, so the test reads what the write left there.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(TestRedis.Configuration(Database));
+        builder.Services.AddSingleton(new ServiceIdentity(EventBusTestKit.Service));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddCspRedis();
+        builder.AddCspEventBus();
+        _host = builder.Build();
+    }
+
+    public void Dispose() => _host.Dispose();
+
+    private sealed record Kpi(string Code, decimal Latest);
+
+    private AggregateWriter Writer => _host.Services.GetRequiredService<AggregateWriter>();
+    private AuditEntries Audit => _host.Services.GetRequiredService<AuditEntries>();
+    private string Key => _host.Services.GetRequiredService<RedisKeys>().For(Partnership, "kpi", "KPI-01");
+
+    private async Task<IReadOnlyList<CloudEventEnvelope>> OutboxAsync() =>
+        (await _db.StreamRangeAsync(_host.Services.GetRequiredService<RedisKeys>().Outbox(Partnership)))
+        .Select(e => CloudEventEnvelope.FromJson((string)e["event"]!)).ToList();
+
+    [Fact]
+    public async Task A_write_stores_the_state_an_event_on_its_types_topic_and_the_audit_entry_under_one_trace()
+    {
+        using var request = new Activity("PUT kpi").Start();
+        var kpi = new Kpi("KPI-01", 42.5m);
+
+        var version = await Writer.SaveAsync(Partnership, Key, kpi, 0,
+            Audit.For<Kpi>(Manager, "record", "kpi", "KPI-01", null, kpi),
+            [PendingEvent.Of(new MeasurementRecorded("KPI-01", 42.5m), "kpis/KPI-01")]);
+
+        Assert.Equal(1, version);
+        Assert.Equal(new Versioned<Kpi>(kpi, 1), await Writer.ReadAsync<Kpi>(Key));
+
+        var envelope = Assert.Single(await OutboxAsync());
+        Assert.Equal(MeasurementRecorded.Topic, envelope.Type);
+        Assert.Equal("/csp/kpi", envelope.Source);
+        Assert.Equal(Partnership, envelope.Partnership);
+        Assert.Equal("kpis/KPI-01", envelope.Subject);
+        Assert.Equal(new MeasurementRecorded("KPI-01", 42.5m), envelope.GetData<MeasurementRecorded>());
+        Assert.Equal(request.TraceId.ToHexString(), envelope.TraceId);
+
+        var entry = Assert.Single(await _host.Services.GetRequiredService<AuditLog>().ReadEntityAsync(_db, Partnership, "kpi", "KPI-01"));
+        Assert.Equal("sam.patel", entry.Actor);
+        Assert.Equal("record", entry.Action);
+        Assert.Null(entry.Before);
+        Assert.Equal(StorageJson.Serialize(kpi), entry.After);
+        Assert.Equal(request.TraceId.ToHexString(), entry.CorrelationId);
+    }
+
+    [Fact]
+    public async Task A_stale_write_stores_nothing_no_state_no_event_no_audit_entry()
+    {
+        var first = new Kpi("KPI-01", 1m);
+        Assert.Equal(1, await Writer.SaveAsync(Partnership, Key, first, 0, Audit.For<Kpi>(Manager, "record", "kpi", "KPI-01", null, first),
+            [PendingEvent.Of(new MeasurementRecorded("KPI-01", 1m), null)]));
+
+        var stale = new Kpi("KPI-01", 2m);
+        var version = await Writer.SaveAsync(Partnership, Key, stale, 0, Audit.For(Manager, "record", "kpi", "KPI-01", first, stale),
+            [PendingEvent.Of(new MeasurementRecorded("KPI-01", 2m), null)]);
+
+        Assert.Null(version);
+        Assert.Equal(new Versioned<Kpi>(first, 1), await Writer.ReadAsync<Kpi>(Key));
+        Assert.Single(await OutboxAsync());
+        Assert.Single(await _host.Services.GetRequiredService<AuditLog>().ReadAsync(_db, Partnership));
+    }
+}
