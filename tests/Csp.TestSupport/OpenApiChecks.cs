@@ -7,6 +7,23 @@ public static class OpenApiChecks
 {
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
 
+    /// <summary>The running service's OpenAPI document (<c>/openapi/v1.json</c>, anonymous).</summary>
+    public static async Task<JsonElement> DocumentAsync(RunningApp app)
+    {
+        using var anonymous = app.Client();
+        using var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json"));
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>A schema, following its <c>$ref</c> into the document's components.</summary>
+    public static JsonElement Resolve(JsonElement document, JsonElement schema)
+    {
+        if (!schema.TryGetProperty("$ref", out var reference)) return schema;
+        var found = document;
+        foreach (var part in reference.GetString()!.TrimStart('#', '/').Split('/')) found = found.GetProperty(part);
+        return found;
+    }
+
     /// <returns>One line per shortcoming, e.g. <c>POST /api/... has no request schema</c>; empty when the document is complete.</returns>
     public static IReadOnlyList<string> Shortcomings(JsonElement document)
     {

@@ -7,6 +7,9 @@ public static class RepoPaths
 
     public static string Demo(string file) => Path.Combine(Root, "demo", file);
 
+    /// <summary>The text of a file of the repository, e.g. a stored document kept beside a test.</summary>
+    public static string ReadText(params string[] relative) => File.ReadAllText(Path.Combine([Root, .. relative]));
+
     private static string Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -6,11 +6,7 @@ namespace Csp.ActionPlan.Tests.Api;
 /// <summary>The OpenAPI document the running service serves says, for every operation, what it takes and what it answers.</summary>
 public class OpenApiTests(ActionPlanHost host) : IClassFixture<ActionPlanHost>
 {
-    private async Task<JsonElement> DocumentAsync()
-    {
-        using var anonymous = host.App.Client();
-        return JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement.Clone();
-    }
+    private Task<JsonElement> DocumentAsync() => OpenApiChecks.DocumentAsync(host.App);
 
     [Fact]
     public async Task Every_operation_has_its_request_and_success_schemas_and_problem_responses()
@@ -25,7 +21,7 @@ public class OpenApiTests(ActionPlanHost host) : IClassFixture<ActionPlanHost>
         var doc = await DocumentAsync();
         var schema = doc.GetProperty("paths").GetProperty("/api/partnerships/{partnershipId}/actions").GetProperty("post")
             .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
-        var properties = Resolve(doc, schema).GetProperty("properties");
+        var properties = OpenApiChecks.Resolve(doc, schema).GetProperty("properties");
         Assert.True(properties.TryGetProperty("title", out _));
         Assert.True(properties.TryGetProperty("strand", out _));
         Assert.True(properties.TryGetProperty("milestones", out _));
@@ -58,13 +54,5 @@ public class OpenApiTests(ActionPlanHost host) : IClassFixture<ActionPlanHost>
                 .Where(name => !declared.Contains(name)).Select(name => $"{operation.Name.ToUpperInvariant()} {path.Name}: {name}"));
         }
         Assert.Empty(missing);
-    }
-
-    private static JsonElement Resolve(JsonElement doc, JsonElement schema)
-    {
-        if (!schema.TryGetProperty("$ref", out var reference)) return schema;
-        var found = doc;
-        foreach (var part in reference.GetString()!.TrimStart('#', '/').Split('/')) found = found.GetProperty(part);
-        return found;
     }
 }

@@ -10,8 +10,7 @@ namespace Csp.ActionPlan.Tests.Storage;
 /// types, and are written back with the same fields.</summary>
 public class StoredDocumentTests
 {
-    private static string Stored(string name) =>
-        File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Csp.ActionPlan.Tests", "Storage", "StoredDocuments", name));
+    private static string Stored(string name) => RepoPaths.ReadText("tests", "Csp.ActionPlan.Tests", "Storage", "StoredDocuments", name);
 
     [Fact]
     public void An_action_loads_with_its_status_dates_and_milestones()

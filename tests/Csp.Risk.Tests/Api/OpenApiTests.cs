@@ -6,12 +6,7 @@ namespace Csp.Risk.Tests.Api;
 /// <summary>The OpenAPI document of the running service says, for every operation, what it takes and what it answers.</summary>
 public class OpenApiTests(RiskHost host) : IClassFixture<RiskHost>
 {
-    private async Task<JsonElement> DocumentAsync()
-    {
-        using var anonymous = host.App.Client();
-        using var doc = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json"));
-        return doc.RootElement.Clone();
-    }
+    private Task<JsonElement> DocumentAsync() => OpenApiChecks.DocumentAsync(host.App);
 
     [Fact]
     public async Task Every_operation_has_its_request_and_success_schemas_and_its_problem_responses()
@@ -26,7 +21,7 @@ public class OpenApiTests(RiskHost host) : IClassFixture<RiskHost>
     {
         var doc = await DocumentAsync();
         var post = doc.GetProperty("paths").GetProperty("/api/partnerships/{partnershipId}/risks").GetProperty("post");
-        var body = Resolve(doc, post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        var body = OpenApiChecks.Resolve(doc, post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
         var fields = body.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("current", fields);
         Assert.Contains("owningAgencyId", fields);
@@ -35,7 +30,7 @@ public class OpenApiTests(RiskHost host) : IClassFixture<RiskHost>
         var responses = post.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
         Assert.Contains("201", responses);
         Assert.All(new[] { "400", "401", "403", "404" }, status => Assert.Contains(status, responses));
-        var created = Resolve(doc, post.GetProperty("responses").GetProperty("201").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        var created = OpenApiChecks.Resolve(doc, post.GetProperty("responses").GetProperty("201").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
         Assert.Contains("aboveTolerance", created.GetProperty("properties").EnumerateObject().Select(p => p.Name));
 
         var revise = doc.GetProperty("paths").GetProperty("/api/partnerships/{partnershipId}/risks/{riskId}").GetProperty("put");
@@ -43,10 +38,4 @@ public class OpenApiTests(RiskHost host) : IClassFixture<RiskHost>
     }
 
     /// <summary>Follows a <c>$ref</c> to <c>#/components/schemas/...</c>.</summary>
-    private static JsonElement Resolve(JsonElement doc, JsonElement schema)
-    {
-        if (!schema.TryGetProperty("$ref", out var reference)) return schema;
-        var name = reference.GetString()!.Split('/')[^1];
-        return doc.GetProperty("components").GetProperty("schemas").GetProperty(name);
-    }
 }

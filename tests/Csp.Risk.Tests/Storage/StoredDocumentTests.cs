@@ -9,8 +9,7 @@ namespace Csp.Risk.Tests.Storage;
 /// and are stored again under the same property names, with the same values.</summary>
 public class StoredDocumentTests
 {
-    private static string Stored(string file) =>
-        File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Csp.Risk.Tests", "Storage", "StoredDocuments", file));
+    private static string Stored(string file) => RepoPaths.ReadText("tests", "Csp.Risk.Tests", "Storage", "StoredDocuments", file);
 
     [Fact]
     public void A_stored_risk_loads_with_its_details_history_and_mitigations()

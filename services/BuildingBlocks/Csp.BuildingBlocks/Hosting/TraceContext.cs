@@ -38,7 +38,7 @@ public static class TraceContextApplicationBuilderExtensions
     /// <summary>
     /// Makes ASP.NET Core create the request's Activity (continuing the caller's <c>traceparent</c>) whatever the log level:
     /// without a listener it creates one only while its own log category is enabled, and trace context must not depend
-    /// on logging configuration. Propagation data only: nothing is recorded unless OpenTelemetry also listens.
+    /// on logging configuration. Propagation data only, unless the caller's trace is sampled.
     /// </summary>
     public static void AlwaysTraceRequests()
     {
@@ -46,7 +46,9 @@ public static class TraceContextApplicationBuilderExtensions
         ActivitySource.AddActivityListener(new ActivityListener
         {
             ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Csp.EventBus",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+            // Keep the caller's sampling decision (the traceparent flags) so a trace sampled upstream stays sampled.
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+                options.Parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? ActivitySamplingResult.AllDataAndRecorded : ActivitySamplingResult.PropagationData,
         });
     }
 
