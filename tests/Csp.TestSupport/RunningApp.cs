@@ -19,25 +19,37 @@ public sealed class RunningApp : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     /// <param name="logs">Where the host's log lines are kept for the test to read, if it wants them.</param>
+    /// <remarks>A free port found by <see cref="FreePort"/> can be taken by another host starting at the same moment (tests
+    /// run in parallel); when the ports were chosen here, a start that finds its port taken is tried again on new ones.</remarks>
     public static async Task<RunningApp> StartAsync(Func<string[], Action<WebApplicationBuilder>, WebApplication> build, IDictionary<string, string?> settings,
         int? httpPort = null, int? grpcPort = null, CapturedLogs? logs = null)
     {
-        var http = httpPort ?? FreePort.Next();
-        var grpc = grpcPort ?? FreePort.Next();
-        var config = new Dictionary<string, string?>(settings)
+        for (var attempt = 1; ; attempt++)
         {
-            ["Ports:Address"] = "127.0.0.1",
-            ["Ports:Http"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Ports:Grpc"] = grpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        var app = build([], b =>
-        {
-            b.Configuration.AddInMemoryCollection(config);
-            b.Environment.EnvironmentName = "Testing";
-            if (logs is not null) b.Services.AddSingleton<ILoggerProvider>(logs);
-        });
-        await app.StartAsync();
-        return new RunningApp { App = app, HttpPort = http, GrpcPort = grpc };
+            var http = httpPort ?? FreePort.Next();
+            var grpc = grpcPort ?? FreePort.Next();
+            var config = new Dictionary<string, string?>(settings)
+            {
+                ["Ports:Address"] = "127.0.0.1",
+                ["Ports:Http"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Ports:Grpc"] = grpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            var app = build([], b =>
+            {
+                b.Configuration.AddInMemoryCollection(config);
+                b.Environment.EnvironmentName = "Testing";
+                if (logs is not null) b.Services.AddSingleton<ILoggerProvider>(logs);
+            });
+            try
+            {
+                await app.StartAsync();
+                return new RunningApp { App = app, HttpPort = http, GrpcPort = grpc };
+            }
+            catch (IOException ex) when (attempt < 3 && httpPort is null && grpcPort is null && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>An HTTP client to this app, signed in as <paramref name="user"/> (or anonymous).</summary>
