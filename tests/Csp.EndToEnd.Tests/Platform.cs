@@ -35,9 +35,7 @@ public sealed class Platform : IAsyncLifetime
     {
         var db = RedisServer.Instance.TakeDatabase();
         Redis = RedisServer.Instance.Connection.GetDatabase(db);
-        var settings = TestRedis.ServiceSettings(db);
-        settings["DemoData:Path"] = RepoPaths.Demo("actionplan.json");
-        settings["DemoData:UsersPath"] = RepoPaths.Demo("users.json");
+        var settings = TestRedis.DemoSettings(db);
         ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings, logs: ActionPlanLogs);
         await WaitForAsync("actionplan:{medway}:actions", 30);
         var riskSettings = new Dictionary<string, string?>(settings)

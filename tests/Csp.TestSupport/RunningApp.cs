@@ -80,6 +80,16 @@ public static class TestRedis
         ["EventBus:OutboxPollInterval"] = "00:00:00.200",
     };
 
+    /// <summary>As <see cref="ServiceSettings"/>, loading the action plan's demo data and the demo users at start, as
+    /// `make run` does (another service's demo file replaces <c>DemoData:Path</c>).</summary>
+    public static Dictionary<string, string?> DemoSettings(int database)
+    {
+        var settings = ServiceSettings(database);
+        settings["DemoData:Path"] = RepoPaths.Demo("actionplan.json");
+        settings["DemoData:UsersPath"] = RepoPaths.Demo("users.json");
+        return settings;
+    }
+
     /// <summary>What a service under test needs: its Redis database and the bus (as above), and test-token validation.</summary>
     public static Dictionary<string, string?> ServiceSettings(int database)
     {

@@ -22,10 +22,8 @@ public sealed class DemoHost : IAsyncLifetime
         Redis = RedisServer.Instance.Connection.GetDatabase(db);
         using (var file = JsonDocument.Parse(await File.ReadAllTextAsync(RepoPaths.Demo("actionplan.json"))))
             ActionsInFile = file.RootElement.GetProperty("partnerships").EnumerateArray().Sum(p => p.GetProperty("actions").GetArrayLength());
-        var settings = TestRedis.ServiceSettings(db);
+        var settings = TestRedis.DemoSettings(db);
         settings["ActionPlan:Overdue:ScanInterval"] = "01:00:00";
-        settings["DemoData:Path"] = RepoPaths.Demo("actionplan.json");
-        settings["DemoData:UsersPath"] = RepoPaths.Demo("users.json");
         App = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
         // The round is the loader's last write.
         await Eventually.TrueAsync(async () => await Redis.SetLengthAsync("actionplan:{medway}:rounds") == 1, "the demo data has loaded");

@@ -21,9 +21,7 @@ public sealed class DemoPlatform : IAsyncLifetime
     {
         var db = RedisServer.Instance.TakeDatabase();
         Redis = RedisServer.Instance.Connection.GetDatabase(db);
-        var settings = TestRedis.ServiceSettings(db);
-        settings["DemoData:Path"] = RepoPaths.Demo("actionplan.json");
-        settings["DemoData:UsersPath"] = RepoPaths.Demo("users.json");
+        var settings = TestRedis.DemoSettings(db);
         ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
         Risk = await RunningApp.StartAsync(RiskApp.Build, RiskHost.RiskSettings(db, ActionPlan.GrpcAddress));
         await Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync("actionplan:{medway}:actions") >= 30, "the action plan's demo data has loaded");

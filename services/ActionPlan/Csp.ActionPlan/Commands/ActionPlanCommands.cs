@@ -15,7 +15,7 @@ namespace Csp.ActionPlan.Commands;
 /// these. Each checks who may do it, applies the domain rule, saves with its audit entry and the events it causes in one
 /// transaction, and returns an <see cref="Outcome{T}"/>. Partnership-scoped commands start from a
 /// <see cref="Member{TPartnership}"/>: the caller and the partnership, already checked by the API's partnership group, or
-/// the platform itself (<see cref="Caller.System"/>) for scans and demo data.
+/// the platform itself (<see cref="Caller.System"/>) for demo data; the overdue scan acts as the platform on a partnership id.
 /// </summary>
 public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit, TimeProvider clock, ILogger<ActionPlanCommands> logger)
 {
@@ -155,20 +155,20 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
     /// overdue today. Safe with several replicas: the version check lets only one of them mark an action; an action changed
     /// meanwhile is looked at again by the next scan.</summary>
     /// <returns>How many actions were marked.</returns>
-    public async Task<Outcome<int>> RaiseOverdueAsync(Member<Partnership> member)
+    public async Task<int> RaiseOverdueAsync(string partnershipId)
     {
         var raised = 0;
         var today = Today;
-        foreach (var current in await store.ListActionsAsync(member.PartnershipId))
+        foreach (var current in await store.ListActionsAsync(partnershipId))
         {
             if (!current.Value.TryRaiseOverdue(today, out var marked)) continue;
             var version = await store.SaveActionAsync(marked, current.Version,
-                audit.For(member.Caller, "action.overdue-raised", "action", marked.Id, current.Value, marked), ActionEvents.Overdue(marked));
+                audit.For(Caller.System, "action.overdue-raised", "action", marked.Id, current.Value, marked), ActionEvents.Overdue(marked));
             if (version is null) continue;
             raised++;
-            logger.LogInformation("Action {ActionId} in {PartnershipId} overdue since {DueDate}", marked.Id, member.PartnershipId, marked.DueDate);
+            logger.LogInformation("Action {ActionId} in {PartnershipId} overdue since {DueDate}", marked.Id, partnershipId, marked.DueDate);
         }
-        return Outcome<int>.Ok(raised);
+        return raised;
     }
 
     // Update rounds

@@ -23,9 +23,7 @@ public sealed class DemoDataLoader(ActionPlanCommands commands, ActionPlanStore 
     {
         if (string.IsNullOrWhiteSpace(options.Value.Path)) return 0;
         var file = await DemoFiles.ReadAsync<DemoFile>(options.Value.Path, cancellationToken);
-        var users = string.IsNullOrWhiteSpace(options.Value.UsersPath)
-            ? new Dictionary<string, DemoUser>()
-            : DemoUsers.Load(options.Value.UsersPath).ToDictionary(u => u.Id);
+        var users = DemoFiles.Users(options.Value);
         var today = UkTime.Today(clock);
         var created = 0;
 

@@ -1,9 +1,6 @@
 using Csp.ActionPlan.Commands;
-using Csp.ActionPlan.Domain;
 using Csp.ActionPlan.Storage;
-using Csp.BuildingBlocks.Auth;
 using Csp.BuildingBlocks.Hosting;
-using Csp.BuildingBlocks.Http;
 using Microsoft.Extensions.Options;
 
 namespace Csp.ActionPlan.Events;
@@ -27,8 +24,7 @@ public sealed class OverdueMonitor(IServiceScopeFactory scopes, IOptions<Overdue
         foreach (var partnership in await store.ListPartnershipsAsync())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var outcome = await commands.RaiseOverdueAsync(new Member<Partnership>(Caller.System, partnership.Value.Id, partnership.Value));
-            raised += outcome.Value;
+            raised += await commands.RaiseOverdueAsync(partnership.Value.Id);
         }
         return raised;
     }

@@ -39,6 +39,12 @@ public static class DemoFiles
         return await JsonSerializer.DeserializeAsync<T>(stream, ApiJson.Options, cancellationToken) ?? throw new InvalidOperationException($"{path} is empty");
     }
 
+    /// <summary>The demo users by id (for names and agencies on seeded history); none when no users file is configured.</summary>
+    public static IReadOnlyDictionary<string, Auth.DemoUser> Users(DemoDataOptions options) =>
+        string.IsNullOrWhiteSpace(options.UsersPath)
+            ? new Dictionary<string, Auth.DemoUser>()
+            : Auth.DemoUsers.Load(options.UsersPath).ToDictionary(u => u.Id);
+
     /// <summary>The error for a demo record that breaks the domain's rules (the demo goes through the same validation as the API).</summary>
     public static InvalidOperationException Invalid(string what, ValidationErrors errors) =>
         new($"Demo data for '{what}' is invalid: {string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}");
