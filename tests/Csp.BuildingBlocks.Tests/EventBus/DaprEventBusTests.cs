@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 using static Csp.BuildingBlocks.Tests.EventBus.EventBusTestKit;
 
 namespace Csp.BuildingBlocks.Tests.EventBus;
@@ -25,6 +26,7 @@ namespace Csp.BuildingBlocks.Tests.EventBus;
 public sealed class DaprEventBusTests : IAsyncLifetime
 {
     private static readonly int Database = RedisServer.Instance.TakeDatabase();
+    public const string AppApiToken = "sidecar-token-for-tests";
     private readonly string _topic = MeasurementRecorded.Topic;
     private readonly HandlerProbe _probe = new();
     private readonly int _port = FreePort.Next();
@@ -36,6 +38,8 @@ public sealed class DaprEventBusTests : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls($"http://127.0.0.1:{_port}");
         builder.Configuration.AddInMemoryCollection(Settings(Database, transport: "dapr"));
+        // As the sidecar injector does: the token reaches the app in APP_API_TOKEN.
+        builder.Configuration.AddInMemoryCollection([new("APP_API_TOKEN", AppApiToken)]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(new ServiceIdentity(Service));
         builder.Services.AddSingleton(_probe);
@@ -45,6 +49,7 @@ public sealed class DaprEventBusTests : IAsyncLifetime
         _app.MapEventBusEndpoints();
         await _app.StartAsync();
         _sidecar = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
+        _sidecar.DefaultRequestHeaders.Add("dapr-api-token", AppApiToken);
     }
 
     public async Task DisposeAsync()
@@ -74,6 +79,16 @@ public sealed class DaprEventBusTests : IAsyncLifetime
         content.Headers.ContentType = new MediaTypeHeaderValue(CloudEventEnvelope.ContentType);
         return _sidecar.PostAsync(route ?? $"/events/{_topic}", content);
     }
+
+    /// <summary>A caller that is not the sidecar: no token, or one of its own.</summary>
+    private HttpClient Stranger(string? token)
+    {
+        var client = new HttpClient { BaseAddress = _sidecar.BaseAddress };
+        if (token is not null) client.DefaultRequestHeaders.Add("dapr-api-token", token);
+        return client;
+    }
+
+    private Task<StreamEntry[]> DeadLettersAsync() => Db(Database).StreamRangeAsync($"{Service}:deadletters");
 
     [Fact]
     public async Task The_sidecar_discovers_each_topic_with_its_route_and_dead_letter_topic()
@@ -124,14 +139,65 @@ public sealed class DaprEventBusTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("not json at all")]
-    [InlineData("{\"specversion\":\"1.0\",\"data\":{}}")]
-    public async Task A_malformed_delivery_is_rejected_with_bad_request(string body)
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("guessed-token")]
+    [InlineData("sidecar-token-for-test")]
+    public async Task A_delivery_without_the_sidecars_app_token_is_401_and_reaches_no_handler(string? token)
+    {
+        // A forged action.completed or partnership.changed from anyone who can reach the port.
+        using var stranger = Stranger(token);
+        var envelope = NewEvent();
+        var content = new StringContent(AsDeliveredBySidecar(envelope), Encoding.UTF8, CloudEventEnvelope.ContentType);
+
+        using var delivery = await stranger.PostAsync($"/events/{_topic}", content);
+        using var subscribe = await stranger.GetAsync("/dapr/subscribe");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, delivery.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, subscribe.StatusCode);
+        Assert.Empty(_probe.Attempts);
+        Assert.False(await Db(Database).KeyExistsAsync($"{Service}:inbox:{envelope.Id}"));
+    }
+
+    [Theory]
+    [InlineData("not json at all", "malformed")]
+    [InlineData("{\"specversion\":\"1.0\",\"data\":{}}", "malformed")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/x\",\"type\":\"action.completed\",\"data\":{}}", "type 'action.completed' delivered to topic")]
+    [InlineData("{\"specversion\":\"1.0\",\"id\":\"e-2\",\"source\":\"/x\",\"type\":\"kpi.measurement-recorded\",\"data\":{\"value\":\"lots\"}}", "data is not a MeasurementRecorded")]
+    public async Task A_delivery_that_can_never_succeed_is_dropped_and_kept_in_our_dead_letters(string body, string reason)
     {
         using var response = await DeliverAsync(body);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(_probe.Attempts);
+        // Dapr's "drop": 200 with status DROP, so the sidecar neither retries it nor counts it a failure.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("DROP", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]);
+        Assert.Empty(_probe.Handled);
+        var dead = Assert.Single(await DeadLettersAsync(), e => (string?)e["payload"] == body);
+        Assert.Equal(_topic, (string?)dead["topic"]);
+        Assert.Contains(reason, (string?)dead["reason"]);
+        Assert.Equal("dapr", (string?)dead["transport"]);
+        Assert.True(DateTimeOffset.TryParse((string?)dead["at"], out _));
+    }
+
+    [Fact]
+    public async Task The_dead_letter_store_is_bounded()
+    {
+        var options = _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EventBusOptions>>().Value;
+        Assert.Equal(10_000, options.DeadLetterMaxLength);
+        var deadLetters = _app.Services.GetRequiredService<DeadLetters>();
+        var db = Db(Database);
+        await db.KeyDeleteAsync(deadLetters.Key);
+        options.DeadLetterMaxLength = 100;
+        try
+        {
+            for (var i = 0; i < 1_000; i++) await deadLetters.RecordAsync(_topic, "x", "test", "dapr");
+        }
+        finally
+        {
+            options.DeadLetterMaxLength = 10_000;
+        }
+        // MAXLEN ~ trims whole radix-tree nodes: about the cap, never the thousand written.
+        Assert.InRange(await db.StreamLengthAsync(deadLetters.Key), 100, 300);
     }
 
     [Fact]
@@ -191,6 +257,7 @@ public sealed class DaprPublishTests : IAsyncLifetime
         var settings = Settings(Database, transport: "dapr");
         settings["EventBus:Dapr:GrpcEndpoint"] = $"http://127.0.0.1:{_sidecarPort}";
         settings["EventBus:Dapr:PublishTimeout"] = publishTimeout;
+        settings["EventBus:Dapr:AppApiToken"] = DaprEventBusTests.AppApiToken;
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(new ServiceIdentity(Service));
         builder.AddCspRedis();
@@ -232,6 +299,56 @@ public sealed class DaprPublishTests : IAsyncLifetime
         await Assert.ThrowsAsync<TimeoutException>(() => transport.PublishAsync(NewEvent(), CancellationToken.None));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"publish gave up after {clock.Elapsed}, deadline 0.5 s");
+    }
+}
+
+/// <summary>With the Dapr transport a service refuses to start without the sidecar's app API token, unless told it is a
+/// local run; that permission itself is refused in Production.</summary>
+public sealed class DaprAppTokenStartTests
+{
+    private static readonly int Database = RedisServer.Instance.TakeDatabase();
+
+    private static WebApplication Build(string environment, params (string Key, string Value)[] extra)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort.Next()}");
+        builder.Configuration.AddInMemoryCollection(Settings(Database, transport: "dapr"));
+        builder.Configuration.AddInMemoryCollection(extra.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(new ServiceIdentity(Service));
+        builder.Services.AddSingleton(new HandlerProbe());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddCspRedis();
+        builder.AddCspEventBus().AddSubscription<MeasurementRecorded, MeasurementRecordedHandler>();
+        var app = builder.Build();
+        return app;
+    }
+
+    [Fact]
+    public async Task Without_an_app_token_the_service_refuses_to_start()
+    {
+        await using var app = Build("Production");
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(failure.Failures, f => f.Contains("APP_API_TOKEN", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Allowing_deliveries_without_a_token_is_refused_in_production()
+    {
+        await using var app = Build("Production", ("EventBus:Dapr:AllowDeliveriesWithoutToken", "true"));
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(failure.Failures, f => f.Contains("refused in Production", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_local_dapr_run_may_start_without_a_token_when_it_says_so()
+    {
+        await using var app = Build("Development", ("EventBus:Dapr:AllowDeliveriesWithoutToken", "true"));
+        app.MapEventBusEndpoints();
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/dapr/subscribe")).StatusCode);
+        await app.StopAsync();
     }
 }
 

@@ -28,6 +28,9 @@ public sealed class HandlerProbe
     public ConcurrentQueue<string> Attempts { get; } = new();
     public ConcurrentQueue<(string EventId, MeasurementRecorded Event, string? TraceId)> Handled { get; } = new();
 
+    /// <summary>How long each attempt takes (a slow handler).</summary>
+    public TimeSpan Delay { get; init; }
+
     /// <summary>Fail the next <paramref name="times"/> attempts (int.MaxValue: always).</summary>
     public void FailNext(int times) => _failuresLeft = times;
 
@@ -45,10 +48,10 @@ public sealed class HandlerProbe
 
 public sealed class MeasurementRecordedHandler(HandlerProbe probe) : IIntegrationEventHandler<MeasurementRecorded>
 {
-    public Task HandleAsync(MeasurementRecorded @event, CloudEventEnvelope envelope, CancellationToken cancellationToken)
+    public async Task HandleAsync(MeasurementRecorded @event, CloudEventEnvelope envelope, CancellationToken cancellationToken)
     {
+        if (probe.Delay > TimeSpan.Zero) await Task.Delay(probe.Delay, cancellationToken);
         probe.Record(envelope.Id, @event);
-        return Task.CompletedTask;
     }
 }
 

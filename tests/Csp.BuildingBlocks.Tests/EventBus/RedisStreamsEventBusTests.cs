@@ -38,6 +38,8 @@ public sealed class RedisStreamsEventBusTests
         return committed;
     }
 
+    private static string DeadLetterStream => $"{Service}:deadletters";
+
     private string OutboxKey(IHost host) => host.Services.GetRequiredService<RedisKeys>().Outbox(_partnership);
 
     [Fact]
@@ -117,7 +119,7 @@ public sealed class RedisStreamsEventBusTests
         Assert.Equal(3, probe.AttemptsFor(envelope.Id));
         Assert.All(probe.Attempts, id => Assert.Equal(envelope.Id, id));
         await ConsumedAsync(_db);
-        Assert.Equal(0, await _db.StreamLengthAsync($"{TopicStream}:deadletter:{Service}"));
+        Assert.Equal(0, await _db.StreamLengthAsync(DeadLetterStream));
         await host.StopAsync();
     }
 
@@ -132,13 +134,14 @@ public sealed class RedisStreamsEventBusTests
         var envelope = NewEvent();
         await host.Services.GetRequiredService<IEventTransport>().PublishAsync(envelope, CancellationToken.None);
 
-        var deadLetters = $"{TopicStream}:deadletter:{Service}";
-        await Eventually.TrueAsync(async () => await _db.StreamLengthAsync(deadLetters) == 1, "the event is in the dead-letter stream");
-        var dead = (await _db.StreamRangeAsync(deadLetters)).Single();
-        Assert.Equal(envelope.Id, CloudEventEnvelope.FromJson(dead["event"]!).Id);
+        await Eventually.TrueAsync(async () => await _db.StreamLengthAsync(DeadLetterStream) == 1, "the event is in the dead-letter stream");
+        var dead = (await _db.StreamRangeAsync(DeadLetterStream)).Single();
+        Assert.Equal(envelope.Id, CloudEventEnvelope.FromJson(dead["payload"]!).Id);
+        Assert.Equal(envelope.Id, (string?)dead["eventId"]);
+        Assert.Equal(MeasurementRecorded.Topic, (string?)dead["topic"]);
         Assert.Equal(Service, (string?)dead["service"]);
         Assert.Equal("3", (string?)dead["deliveries"]);
-        Assert.Contains("KPI store unavailable", (string?)dead["error"]);
+        Assert.Contains("KPI store unavailable", (string?)dead["reason"]);
         // Acknowledged: no longer pending, so no reclaim can deliver it again. Only now is "no fourth attempt" meaningful.
         await ConsumedAsync(_db);
         Assert.Equal(3, probe.AttemptsFor(envelope.Id));
@@ -156,12 +159,90 @@ public sealed class RedisStreamsEventBusTests
 
         await _db.StreamAddAsync(TopicStream, "event", "{\"id\": 42");
 
-        var deadLetters = $"{TopicStream}:deadletter:{Service}";
-        await Eventually.TrueAsync(async () => await _db.StreamLengthAsync(deadLetters) == 1, "the malformed entry is dead-lettered");
-        Assert.StartsWith("malformed", (string?)(await _db.StreamRangeAsync(deadLetters)).Single()["error"]);
+        await Eventually.TrueAsync(async () => await _db.StreamLengthAsync(DeadLetterStream) == 1, "the malformed entry is dead-lettered");
+        var dead = (await _db.StreamRangeAsync(DeadLetterStream)).Single();
+        Assert.StartsWith("malformed", (string?)dead["reason"]);
+        Assert.Equal("{\"id\": 42", (string?)dead["payload"]);
+        Assert.Equal("redis", (string?)dead["transport"]);
         await ConsumedAsync(_db);
         Assert.Empty(probe.Attempts);
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task An_event_whose_data_is_not_the_topics_record_is_dead_lettered_at_once_and_not_retried()
+    {
+        var probe = new HandlerProbe();
+        using var host = BuildHost(Database, probe);
+        await host.StartAsync();
+        var wrongShape = NewEvent() with { Data = System.Text.Json.JsonSerializer.SerializeToElement(new { value = "lots" }) };
+
+        await _db.StreamAddAsync(TopicStream, "event", wrongShape.ToJson());
+
+        await Eventually.TrueAsync(async () => await _db.StreamLengthAsync(DeadLetterStream) == 1, "the event is dead-lettered");
+        var dead = (await _db.StreamRangeAsync(DeadLetterStream)).Single();
+        Assert.Contains("data is not a MeasurementRecorded", (string?)dead["reason"]);
+        Assert.Equal("1", (string?)dead["deliveries"]);
+        Assert.Equal(wrongShape.Id, (string?)dead["eventId"]);
+        await ConsumedAsync(_db);
+        Assert.Empty(probe.Handled);
+        // Not handled, so not marked: a corrected republish of the same id would be handled.
+        Assert.False(await _db.KeyExistsAsync($"{Service}:inbox:{wrongShape.Id}"));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Two_deliveries_of_one_event_at_the_same_moment_run_the_handler_once()
+    {
+        var probe = new HandlerProbe { Delay = TimeSpan.FromMilliseconds(300) };
+        using var host = BuildHost(Database, probe);
+        var dispatcher = host.Services.GetRequiredService<IIntegrationEventDispatcher>();
+        var envelope = NewEvent();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => dispatcher.DispatchAsync(envelope, CancellationToken.None))));
+
+        Assert.Equal(1, probe.AttemptsFor(envelope.Id));
+        Assert.Single(outcomes, o => o == DispatchOutcome.Handled);
+        Assert.All(outcomes.Where(o => o != DispatchOutcome.Handled), o => Assert.Equal(DispatchOutcome.InProgress, o));
+        // Once handled, a later delivery is a duplicate (and may be acknowledged).
+        Assert.Equal(DispatchOutcome.Duplicate, await dispatcher.DispatchAsync(envelope, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_handler_that_fails_releases_its_claim_so_the_next_delivery_runs_it()
+    {
+        var probe = new HandlerProbe();
+        probe.FailNext(1);
+        using var host = BuildHost(Database, probe);
+        var dispatcher = host.Services.GetRequiredService<IIntegrationEventDispatcher>();
+        var envelope = NewEvent();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.DispatchAsync(envelope, CancellationToken.None));
+        Assert.Equal(DispatchOutcome.Handled, await dispatcher.DispatchAsync(envelope, CancellationToken.None));
+        Assert.Equal(1, probe.HandledCount(envelope.Id));
+    }
+
+    [Fact]
+    public async Task Entries_waiting_behind_a_slow_handler_are_not_taken_over_by_another_replica()
+    {
+        // Replica A reads a batch and its handler takes three claim intervals per event; replica B reclaims whatever goes idle.
+        var slow = new HandlerProbe { Delay = TimeSpan.FromMilliseconds(600) };
+        var other = new HandlerProbe();
+        using var a = BuildHost(Database, slow);
+        var transport = a.Services.GetRequiredService<IEventTransport>();
+        var envelopes = Enumerable.Range(0, 3).Select(i => NewEvent($"KPI-{i}")).ToList();
+        foreach (var e in envelopes) await transport.PublishAsync(e, CancellationToken.None);
+        await a.StartAsync();
+        await Eventually.TrueAsync(() => slow.Attempts.Count >= 1, "replica A started on its batch");
+        using var b = BuildHost(Database, other);
+        await b.StartAsync();
+
+        await ConsumedAsync(_db);
+
+        Assert.Empty(other.Attempts);
+        Assert.All(envelopes, e => Assert.Equal(1, slow.AttemptsFor(e.Id)));
+        await b.StopAsync();
+        await a.StopAsync();
     }
 
     [Fact]

@@ -30,4 +30,6 @@ public interface IIntegrationEventDispatcher
     Task<DispatchOutcome> DispatchAsync(CloudEventEnvelope envelope, CancellationToken cancellationToken);
 }
 
-public enum DispatchOutcome { Handled, Duplicate, NoSubscription }
+/// <summary>What a delivery came to. <see cref="InProgress"/>: another delivery of the same event holds its claim right now;
+/// the transport must not acknowledge this one, and delivers it again later.</summary>
+public enum DispatchOutcome { Handled, Duplicate, NoSubscription, InProgress }

@@ -22,10 +22,14 @@ public static class EventBusExtensions
         if (services.Any(d => d.ServiceType == typeof(EventBusStatus))) return new EventBusBuilder(services);
 
         var section = builder.Configuration.GetSection(EventBusOptions.Section);
-        services.AddOptions<EventBusOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<EventBusOptions>().Bind(section).ValidateOnStart()
+            // Dapr hands the app its API token in APP_API_TOKEN (the chart sets it from a secret).
+            .PostConfigure(o => { if (string.IsNullOrEmpty(o.Dapr.AppApiToken)) o.Dapr.AppApiToken = builder.Configuration[DaprPubSubOptions.AppApiTokenVariable]; });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventBusOptions>, EventBusOptionsValidator>());
 
         services.TryAddSingleton<EventBusStatus>();
+        services.TryAddSingleton<Hosting.ReplicaIdentity>();
+        services.TryAddSingleton<DeadLetters>();
         services.TryAddSingleton<IIntegrationEventDispatcher, IntegrationEventDispatcher>();
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<Outbox.Outbox>();
@@ -73,7 +77,20 @@ public sealed class EventBusBuilder(IServiceCollection services)
         Services.TryAddScoped<THandler>();
         Services.AddSingleton(new EventSubscription(TEvent.Topic, typeof(TEvent), typeof(THandler),
             static (services, envelope, cancellationToken) =>
-                services.GetRequiredService<THandler>().HandleAsync(envelope.GetData<TEvent>(), envelope, cancellationToken)));
+                services.GetRequiredService<THandler>().HandleAsync(Read<TEvent>(envelope), envelope, cancellationToken)));
         return this;
+    }
+
+    /// <summary>The event's data as its record; data of another shape can never be handled, so it is undeliverable.</summary>
+    private static TEvent Read<TEvent>(CloudEventEnvelope envelope) where TEvent : IIntegrationEvent
+    {
+        try
+        {
+            return envelope.GetData<TEvent>();
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new UndeliverableEventException($"data is not a {typeof(TEvent).Name}: {ex.Message}", ex);
+        }
     }
 }

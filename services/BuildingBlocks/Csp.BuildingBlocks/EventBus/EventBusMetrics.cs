@@ -11,7 +11,11 @@ internal static class EventBusMetrics
         public const string Duplicate = "duplicate";
         public const string Failed = "failed";
         public const string DeadLettered = "deadlettered";
+        public const string InProgress = "inprogress";
     }
+
+    /// <summary>A topic as a label: a route's topic is one of ours; anything else (a malformed delivery) is "unknown".</summary>
+    public static string TopicLabel(string topic) => topic.Length <= 64 && topic.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_') ? topic : "unknown";
 
     public static readonly Counter Published = Metrics.CreateCounter(
         "csp_events_published_total", "Integration events handed to the transport.", "service", "topic");
@@ -20,7 +24,7 @@ internal static class EventBusMetrics
         "csp_events_publish_failures_total", "Integration events the transport did not accept (they stay in the outbox).", "service", "topic");
 
     public static readonly Counter Handled = Metrics.CreateCounter(
-        "csp_events_handled_total", "Integration events delivered to this service, by outcome (handled, duplicate, failed, deadlettered).",
+        "csp_events_handled_total", "Integration events delivered to this service, by outcome (handled, duplicate, inprogress, failed, deadlettered).",
         "service", "topic", "outcome");
 
     public static readonly Gauge OutboxPending = Metrics.CreateGauge(

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
 
 namespace Csp.BuildingBlocks.EventBus;
 
@@ -24,6 +25,17 @@ public sealed class EventBusOptions
 
     /// <summary>Entries read from one partnership's outbox per pass.</summary>
     public int OutboxBatchSize { get; set; } = 100;
+
+    /// <summary>How long a replica's lease on one partnership's outbox lasts without renewal. Only the holder publishes that
+    /// outbox; when it dies, another replica takes the partnership over once the lease has run out.</summary>
+    public TimeSpan OutboxLease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a delivery's claim on an event id lasts without renewal (renewed while the handler runs). While it
+    /// is held, another delivery of the same event is told to come back later instead of running the handler too.</summary>
+    public TimeSpan HandlerLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Approximate cap on the dead-letter stream of the service (<c>{service}:deadletters</c>).</summary>
+    public int DeadLetterMaxLength { get; set; } = 10_000;
 
     public bool UsesDapr => string.Equals(Transport, DaprTransport, StringComparison.OrdinalIgnoreCase);
 }
@@ -56,6 +68,12 @@ public sealed class RedisStreamsOptions
 /// <summary><c>EventBus:Dapr</c>: the Dapr pub/sub transport.</summary>
 public sealed class DaprPubSubOptions
 {
+    /// <summary>The environment variable the Dapr sidecar and the app share the app API token through.</summary>
+    public const string AppApiTokenVariable = "APP_API_TOKEN";
+
+    /// <summary>The header the sidecar sends the app API token in.</summary>
+    public const string AppApiTokenHeader = "dapr-api-token";
+
     /// <summary>Name of the Dapr pub/sub component (the chart's component is called <c>pubsub</c>).</summary>
     public string PubSubName { get; set; } = "pubsub";
 
@@ -64,10 +82,18 @@ public sealed class DaprPubSubOptions
 
     /// <summary>The sidecar's gRPC endpoint; when empty DaprClient uses <c>DAPR_GRPC_ENDPOINT</c> / <c>DAPR_GRPC_PORT</c> (set by the sidecar injector).</summary>
     public string? GrpcEndpoint { get; set; }
+
+    /// <summary>Dapr's app API token: every call of the sidecar to this app carries it in the <c>dapr-api-token</c> header.
+    /// When empty it is read from <c>APP_API_TOKEN</c>, the variable Dapr itself reads. Required with the Dapr transport.</summary>
+    public string? AppApiToken { get; set; }
+
+    /// <summary>Start without an app API token, accepting deliveries from anyone who can reach the port: only for a local
+    /// <c>dapr run</c>. Refused in the Production environment.</summary>
+    public bool AllowDeliveriesWithoutToken { get; set; }
 }
 
 /// <summary>Start-up validation of <see cref="EventBusOptions"/>, including the nested sections.</summary>
-internal sealed class EventBusOptionsValidator : IValidateOptions<EventBusOptions>
+internal sealed class EventBusOptionsValidator(IHostEnvironment environment) : IValidateOptions<EventBusOptions>
 {
     public ValidateOptionsResult Validate(string? name, EventBusOptions options)
     {
@@ -77,6 +103,9 @@ internal sealed class EventBusOptionsValidator : IValidateOptions<EventBusOption
         if (options.InboxRetention <= TimeSpan.Zero) errors.Add("EventBus:InboxRetention must be positive.");
         if (options.OutboxPollInterval <= TimeSpan.Zero) errors.Add("EventBus:OutboxPollInterval must be positive.");
         if (options.OutboxBatchSize is < 1 or > 10_000) errors.Add("EventBus:OutboxBatchSize must be between 1 and 10000.");
+        if (options.OutboxLease <= TimeSpan.Zero) errors.Add("EventBus:OutboxLease must be positive.");
+        if (options.HandlerLease <= TimeSpan.Zero) errors.Add("EventBus:HandlerLease must be positive.");
+        if (options.DeadLetterMaxLength < 1) errors.Add("EventBus:DeadLetterMaxLength must be positive.");
 
         var redis = options.Redis;
         if (string.IsNullOrWhiteSpace(redis.StreamPrefix)) errors.Add("EventBus:Redis:StreamPrefix is required.");
@@ -90,6 +119,14 @@ internal sealed class EventBusOptionsValidator : IValidateOptions<EventBusOption
         var dapr = options.Dapr;
         if (string.IsNullOrWhiteSpace(dapr.PubSubName)) errors.Add("EventBus:Dapr:PubSubName is required.");
         if (dapr.PublishTimeout <= TimeSpan.Zero) errors.Add("EventBus:Dapr:PublishTimeout must be positive.");
+        if (options.UsesDapr && string.IsNullOrEmpty(dapr.AppApiToken))
+        {
+            if (!dapr.AllowDeliveriesWithoutToken)
+                errors.Add("EventBus:Dapr:AppApiToken (or APP_API_TOKEN) is required with the Dapr transport: without it anyone who reaches the port can post events. " +
+                           "For a local 'dapr run' only, set EventBus:Dapr:AllowDeliveriesWithoutToken=true.");
+            else if (environment.IsProduction())
+                errors.Add("EventBus:Dapr:AllowDeliveriesWithoutToken is refused in Production: set APP_API_TOKEN (the chart does).");
+        }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

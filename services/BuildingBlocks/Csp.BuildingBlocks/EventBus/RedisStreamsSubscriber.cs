@@ -11,10 +11,13 @@ namespace Csp.BuildingBlocks.EventBus;
 
 /// <summary>
 /// The Redis Streams subscriber: one consumer group per service (named after it) on each subscribed topic's stream.
-/// New entries are read with XREADGROUP and acknowledged only after the dispatcher returns (handled, duplicate or not
-/// subscribed). A failed entry stays pending; once idle for <see cref="RedisStreamsOptions.ClaimIdle"/> it is taken over
-/// with XAUTOCLAIM (by this or another replica) and retried. When XPENDING shows it has been delivered more than
-/// <see cref="RedisStreamsOptions.MaxDeliveries"/> times it is copied to the service's dead-letter stream and acknowledged.
+/// Each replica is a consumer with a name of its own (<see cref="ReplicaIdentity"/>). New entries are read with XREADGROUP
+/// and acknowledged only after the dispatcher returns (handled, duplicate or not subscribed); while a batch is handled its
+/// unfinished entries are kept fresh, so no other replica takes them over. A failed entry, or one whose event another
+/// delivery is handling right now, stays pending; once idle for <see cref="RedisStreamsOptions.ClaimIdle"/> it is taken
+/// over with XAUTOCLAIM (by this or another replica) and retried. When XPENDING shows it has been delivered more than
+/// <see cref="RedisStreamsOptions.MaxDeliveries"/> times it is recorded in the service's <see cref="DeadLetters"/> and
+/// acknowledged; so is an entry that can never succeed (not a CloudEvent, or data of the wrong shape), at once.
 /// </summary>
 public sealed class RedisStreamsSubscriber : BackgroundService
 {
@@ -32,11 +35,14 @@ public sealed class RedisStreamsSubscriber : BackgroundService
     private readonly string _group;
     private readonly string _consumer;
     private readonly ConcurrentDictionary<string, string> _lastFailure = new();
+    private readonly DeadLetters _deadLetters;
 
     public RedisStreamsSubscriber(
         IIntegrationEventDispatcher dispatcher, IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions, EventStreamKeys streams,
-        IOptions<EventBusOptions> options, EventBusStatus status, ServiceIdentity identity, ILogger<RedisStreamsSubscriber> logger)
+        IOptions<EventBusOptions> options, EventBusStatus status, ServiceIdentity identity, ReplicaIdentity replica, DeadLetters deadLetters,
+        ILogger<RedisStreamsSubscriber> logger)
     {
+        _deadLetters = deadLetters;
         _dispatcher = dispatcher;
         _redis = redis;
         _database = redisOptions.Value.Database;
@@ -47,7 +53,7 @@ public sealed class RedisStreamsSubscriber : BackgroundService
         _service = identity.Name;
         _group = identity.Name;
         // Each replica is its own consumer, so XPENDING shows who holds what; a dead replica's entries are reclaimed by the others.
-        _consumer = $"{identity.Name}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("n")[..6]}";
+        _consumer = replica.Name;
     }
 
     public string ConsumerName => _consumer;
@@ -162,8 +168,7 @@ public sealed class RedisStreamsSubscriber : BackgroundService
     {
         var db = _redis.GetDatabase(_database);
         var entries = await db.StreamReadGroupAsync(_streams.Topic(topic), _group, _consumer, StreamPosition.NewMessages, _options.BatchSize);
-        foreach (var entry in entries)
-            await DeliverAsync(db, topic, entry, cancellationToken);
+        await DeliverBatchAsync(db, topic, entries.Select(e => (e, 1L)).ToList(), cancellationToken);
         return entries.Length;
     }
 
@@ -177,27 +182,80 @@ public sealed class RedisStreamsSubscriber : BackgroundService
         {
             var result = await db.StreamAutoClaimAsync(key, _group, _consumer, (long)_options.ClaimIdle.TotalMilliseconds, cursor, _options.BatchSize);
             if (result.IsNull) break;
+            var batch = new List<(StreamEntry Entry, long Deliveries)>();
             foreach (var entry in result.ClaimedEntries)
             {
                 if (entry.IsNull) continue;
                 claimed++;
                 // XAUTOCLAIM has just counted this delivery; XPENDING tells how many there have been in all.
                 var pending = await db.StreamPendingMessagesAsync(key, _group, 1, _consumer, entry.Id, entry.Id);
-                var deliveries = pending.Length == 1 ? pending[0].DeliveryCount : 1;
-                if (deliveries > _options.MaxDeliveries)
-                    await DeadLetterAsync(db, topic, entry, deliveries - 1, _lastFailure.TryGetValue(entry.Id!, out var reason) ? reason : "unknown (last failure seen by another consumer)");
-                else
-                {
-                    _logger.LogInformation("Retrying entry {EntryId} on {Topic} (delivery {Delivery} of {MaxDeliveries})", (string?)entry.Id, topic, deliveries, _options.MaxDeliveries);
-                    await DeliverAsync(db, topic, entry, cancellationToken);
-                }
+                batch.Add((entry, pending.Length == 1 ? pending[0].DeliveryCount : 1));
             }
+            await DeliverBatchAsync(db, topic, batch, cancellationToken);
             cursor = result.NextStartId;
         } while (cursor != "0-0" && !cancellationToken.IsCancellationRequested);
 
         var summary = await db.StreamPendingAsync(key, _group);
         EventBusMetrics.StreamPending.WithLabels(_service, topic).Set(summary.PendingMessageCount);
         return claimed;
+    }
+
+    /// <summary>
+    /// Handles a batch one entry at a time while keeping every entry not yet finished fresh: every third of
+    /// <see cref="RedisStreamsOptions.ClaimIdle"/> an <c>XCLAIM ... JUSTID</c> of them by this consumer resets their idle time
+    /// (without counting a delivery), so no other replica's XAUTOCLAIM takes over an entry this one is handling, or about
+    /// to handle, however slow the handler ahead of it is. An entry that failed is left out at once, so it goes idle and is
+    /// retried after ClaimIdle.
+    /// </summary>
+    private async Task DeliverBatchAsync(IDatabase db, string topic, IReadOnlyList<(StreamEntry Entry, long Deliveries)> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0) return;
+        var key = _streams.Topic(topic);
+        var unfinished = new ConcurrentDictionary<string, RedisValue>(batch.Select(b => KeyValuePair.Create((string)b.Entry.Id!, b.Entry.Id)));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var keeper = KeepFreshAsync(db, key, unfinished, stop.Token);
+        try
+        {
+            foreach (var (entry, deliveries) in batch)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (deliveries > _options.MaxDeliveries)
+                    await DeadLetterAsync(db, topic, entry, deliveries - 1,
+                        _lastFailure.TryGetValue(entry.Id!, out var reason) ? reason : "unknown (last failure seen by another consumer)");
+                else
+                {
+                    if (deliveries > 1)
+                        _logger.LogInformation("Retrying entry {EntryId} on {Topic} (delivery {Delivery} of {MaxDeliveries})", (string?)entry.Id, topic, deliveries, _options.MaxDeliveries);
+                    await DeliverAsync(db, topic, entry, cancellationToken);
+                }
+                unfinished.TryRemove((string)entry.Id!, out _);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await keeper;
+        }
+    }
+
+    private async Task KeepFreshAsync(IDatabase db, string key, ConcurrentDictionary<string, RedisValue> unfinished, CancellationToken stop)
+    {
+        var every = TimeSpan.FromTicks(Math.Max(_options.ClaimIdle.Ticks / 3, TimeSpan.FromMilliseconds(5).Ticks));
+        using var timer = new PeriodicTimer(every);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var ids = unfinished.Values.ToArray();
+                if (ids.Length == 0) continue;
+                try { await db.StreamClaimIdsOnlyAsync(key, _group, _consumer, 0, ids); }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    _logger.LogWarning(ex, "Could not keep {Count} entries of {Stream} fresh; another replica may take them over", ids.Length, key);
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 
     private async Task DeliverAsync(IDatabase db, string topic, StreamEntry entry, CancellationToken cancellationToken)
@@ -212,18 +270,23 @@ public sealed class RedisStreamsSubscriber : BackgroundService
         catch (JsonException ex)
         {
             // No retry can fix a malformed entry: set it aside at once.
-            _logger.LogError(ex, "Entry {EntryId} on {Topic} is not a CloudEvent; dead-lettering it", (string?)entry.Id, topic);
             await DeadLetterAsync(db, topic, entry, 1, "malformed: " + ex.Message);
             return;
         }
 
+        DispatchOutcome outcome;
         try
         {
-            await _dispatcher.DispatchAsync(envelope, cancellationToken);
+            outcome = await _dispatcher.DispatchAsync(envelope, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (UndeliverableEventException ex)
+        {
+            await DeadLetterAsync(db, topic, entry, 1, ex.Message, envelope.Id);
+            return;
         }
         catch (Exception ex)
         {
@@ -232,28 +295,25 @@ public sealed class RedisStreamsSubscriber : BackgroundService
             return;
         }
 
+        // Another delivery of the same event holds its claim: leave this entry pending; once idle it comes back and finds "done".
+        if (outcome == DispatchOutcome.InProgress) return;
         await db.StreamAcknowledgeAsync(key, _group, entry.Id);
         _lastFailure.TryRemove(entry.Id!, out _);
     }
 
-    private async Task DeadLetterAsync(IDatabase db, string topic, StreamEntry entry, long deliveries, string reason)
+    private async Task DeadLetterAsync(IDatabase db, string topic, StreamEntry entry, long deliveries, string reason, string? eventId = null)
     {
         var json = entry[RedisStreamsTransport.EventField];
-        await db.StreamAddAsync(_streams.DeadLetter(topic, _service),
-        [
-            new NameValueEntry(RedisStreamsTransport.EventField, json.IsNull ? "" : json),
-            new NameValueEntry("error", reason),
-            new NameValueEntry("service", _service),
-            new NameValueEntry("deliveries", deliveries),
-            new NameValueEntry("entry", entry.Id),
-            new NameValueEntry("at", DateTimeOffset.UtcNow.ToString("O")),
-        ]);
+        await _deadLetters.RecordAsync(topic, json.IsNull ? "" : json.ToString(), reason, EventBusOptions.RedisTransport, eventId ?? TryReadId(json), deliveries, entry.Id);
         // A crash between the two commands leaves the entry pending, so it may be dead-lettered twice: never lost.
         await db.StreamAcknowledgeAsync(_streams.Topic(topic), _group, entry.Id);
         _lastFailure.TryRemove(entry.Id!, out _);
-        EventBusMetrics.Handled.WithLabels(_service, topic, EventBusMetrics.Outcome.DeadLettered).Inc();
-        _logger.LogError("Entry {EntryId} on {Topic} dead-lettered to {DeadLetterStream} after {Deliveries} deliveries: {Reason}",
-            (string?)entry.Id, topic, _streams.DeadLetter(topic, _service), deliveries, reason);
+    }
+
+    private static string? TryReadId(RedisValue json)
+    {
+        try { return json.IsNullOrEmpty ? null : CloudEventEnvelope.FromJson(json.ToString()).Id; }
+        catch (JsonException) { return null; }
     }
 
     private void RememberFailure(string entryId, Exception ex)

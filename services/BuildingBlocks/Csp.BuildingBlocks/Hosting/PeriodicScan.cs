@@ -13,7 +13,9 @@ public class ScanOptions
 
 /// <summary>
 /// A scan that runs at start and then on a timer (overdue actions, overdue risk reviews...). A Redis hiccup is logged and
-/// the scan tried again at the next tick; the host never stops for it. <see cref="ScanAsync(CancellationToken)"/> is public
+/// the scan tried again at the next tick; the host never stops for it, nor for anything else a pass throws. A record that
+/// cannot be read is skipped where the lists read it (<see cref="Redis.AggregateWriter.ReadManyAsync{T}"/>); one read on
+/// its own that fails ends only that pass, reported with its key (<see cref="Redis.UnreadableRecords"/>). <see cref="ScanAsync(CancellationToken)"/> is public
 /// so tests can run one pass. A scan finds work and hands each piece to the service's commands.
 /// </summary>
 public abstract class PeriodicScan<TOptions>(IServiceScopeFactory scopes, IOptions<TOptions> options, ILogger logger) : BackgroundService
@@ -40,6 +42,16 @@ public abstract class PeriodicScan<TOptions>(IServiceScopeFactory scopes, IOptio
             catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
             {
                 logger.LogWarning(ex, "{Scan} failed; retrying at the next interval", GetType().Name);
+            }
+            catch (Redis.UnreadableRecordException ex)
+            {
+                using var scope = scopes.CreateScope();
+                Redis.UnreadableRecords.Report(logger, scope.ServiceProvider.GetService<ServiceIdentity>()?.Name ?? "unknown", ex);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A bug in one pass must not take the service down with it: log it and try again at the next tick.
+                logger.LogError(ex, "{Scan} failed unexpectedly; retrying at the next interval", GetType().Name);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -10,17 +10,40 @@ using StackExchange.Redis;
 namespace Csp.BuildingBlocks.Outbox;
 
 /// <summary>
-/// Publishes what <see cref="Outbox"/> wrote: for each partnership in the outbox set, reads the oldest entries (XRANGE),
-/// hands each to the transport and deletes it (XDEL) once the transport accepted it. A failed publish leaves the entry
-/// (and the entries after it in that partnership, to keep their order) for the next pass.
-/// Delivery is at least once: a crash between publish and XDEL publishes the entry again after restart, and several
-/// replicas may publish the same entry concurrently; consumers de-duplicate by event id, so both are harmless.
+/// Publishes what <see cref="Outbox"/> wrote: for each partnership in the outbox set whose lease this replica holds, reads
+/// the oldest entries (XRANGE), hands each to the transport and deletes it (XDEL) once the transport accepted it. A failed
+/// publish leaves the entry (and the entries after it in that partnership, to keep their order) for the next pass.
+/// <para>One publisher per partnership: the lease <c>{service}:{{partnership}}:outbox-lease</c> (SET NX PX
+/// <see cref="EventBusOptions.OutboxLease"/>, renewed by its holder on every pass and before each publish once a third of it
+/// has gone) decides which replica publishes that partnership's outbox; the others skip it. When the holder dies its lease
+/// runs out and the next replica to pass takes the partnership over. So an entry is published once in the normal case;
+/// a crash between publish and XDEL, or a holder that stalls longer than its lease, publishes it again, and consumers
+/// de-duplicate by event id.</para>
 /// </summary>
 public sealed class OutboxDispatcher(
     IEventTransport transport, IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions, RedisKeys keys,
-    OutboxSignal signal, IOptions<EventBusOptions> options, ServiceIdentity identity, ILogger<OutboxDispatcher> logger) : BackgroundService
+    OutboxSignal signal, IOptions<EventBusOptions> options, ServiceIdentity identity, ReplicaIdentity replica, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    /// <summary>The lease that makes one replica the publisher of a partnership's outbox (a single key in its slot).</summary>
+    public static string LeaseKey(RedisKeys keys, string partnershipId) => keys.For(partnershipId, "outbox-lease");
+
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _held = new();
+
+    /// <summary>Gives back the leases this replica holds, so another replica takes their partnerships over at once.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        var db = redis.GetDatabase(redisOptions.Value.Database);
+        foreach (var partnership in _held.Keys)
+        {
+            try { await RedisLease.ReleaseAsync(db, LeaseKey(keys, partnership), replica.Name); }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Could not give back the outbox lease of {Partnership}; it runs out by itself", partnership);
+            }
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -79,13 +102,29 @@ public sealed class OutboxDispatcher(
         var more = false;
         long waiting = 0;
 
+        var leaseTime = options.Value.OutboxLease;
         foreach (var partnership in await db.SetMembersAsync(keys.OutboxPartitions))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var stream = keys.Outbox(partnership!);
+            var lease = LeaseKey(keys, partnership!);
+            if (!await RedisLease.HoldAsync(db, lease, replica.Name, leaseTime))
+            {
+                _held.TryRemove(partnership!, out _);
+                continue; // another replica publishes this one
+            }
+            _held[partnership!] = true;
+            var renewed = DateTimeOffset.UtcNow;
             var entries = await db.StreamRangeAsync(stream, "-", "+", batch);
             foreach (var entry in entries)
             {
+                if (DateTimeOffset.UtcNow - renewed > leaseTime / 3)
+                {
+                    // A slow transport ate into the lease: make sure it is still ours before publishing more.
+                    if (!await RedisLease.ExtendAsync(db, lease, replica.Name, leaseTime)) break;
+                    renewed = DateTimeOffset.UtcNow;
+                }
+
                 var json = entry[Outbox.EventField];
                 if (json.IsNullOrEmpty)
                 {

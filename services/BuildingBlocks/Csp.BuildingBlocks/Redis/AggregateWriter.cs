@@ -11,7 +11,7 @@ namespace Csp.BuildingBlocks.Redis;
 /// transaction. Either all of it is stored or none of it is. Stores call it; commands decide the events.
 /// </summary>
 public sealed class AggregateWriter(IConnectionMultiplexer redis, Microsoft.Extensions.Options.IOptions<RedisOptions> options,
-    Outbox.Outbox outbox, AuditLog audit, ServiceIdentity service, TimeProvider clock)
+    Outbox.Outbox outbox, AuditLog audit, ServiceIdentity service, TimeProvider clock, Microsoft.Extensions.Logging.ILogger<AggregateWriter> logger)
 {
     public IDatabase Database => redis.GetDatabase(options.Value.Database);
 
@@ -33,14 +33,26 @@ public sealed class AggregateWriter(IConnectionMultiplexer redis, Microsoft.Exte
         return version;
     }
 
-    /// <summary>Reads many versioned documents in one round trip (pipelined).</summary>
+    /// <summary>Reads many versioned documents in one round trip (pipelined). A document that cannot be read is skipped and
+    /// reported (<see cref="UnreadableRecords"/>: its key in the log, a counter), so one bad record does not stop a list or a scan.</summary>
     public async Task<IReadOnlyList<Versioned<T>>> ReadManyAsync<T>(IEnumerable<string> keys)
     {
         var batch = Database.CreateBatch();
         var reads = keys.Select(k => VersionedDocument.ReadAsync<T>(batch, k)).ToList();
         batch.Execute();
-        var results = await Task.WhenAll(reads);
-        return results.Where(r => r is not null).Select(r => r!).ToList();
+        var results = new List<Versioned<T>>(reads.Count);
+        foreach (var read in reads)
+        {
+            try
+            {
+                if (await read is { } found) results.Add(found);
+            }
+            catch (UnreadableRecordException ex)
+            {
+                UnreadableRecords.Report(logger, service.Name, ex);
+            }
+        }
+        return results;
     }
 
     public Task<Versioned<T>?> ReadAsync<T>(string key) => VersionedDocument.ReadAsync<T>(Database, key);

@@ -19,7 +19,14 @@ public static class VersionedDocument
     {
         var fields = await db.HashGetAsync(key, [DataField, VersionField]);
         if (fields[0].IsNull || fields[1].IsNull) return null;
-        return new Versioned<T>(StorageJson.Deserialize<T>((string)fields[0]!), (long)fields[1]);
+        try
+        {
+            return new Versioned<T>(StorageJson.Deserialize<T>((string)fields[0]!), (long)fields[1]);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidCastException or FormatException)
+        {
+            throw new UnreadableRecordException(key, typeof(T).Name, ex);
+        }
     }
 
     /// <summary>Queues a write of <paramref name="value"/> as version <paramref name="expectedVersion"/> + 1.
