@@ -22,8 +22,9 @@ public partial class ServiceShapeTests
         ["DemoData"] = ["Commands", "Domain", "Storage"],
     };
 
-    /// <summary>What the domain may use besides the BCL and itself: plain values and rules, no Redis, HTTP or events.</summary>
-    private static readonly string[] DomainMayUse = ["System", "Csp.BuildingBlocks.Validation", "Csp.BuildingBlocks.Time", "Csp.BuildingBlocks.Auth"];
+    /// <summary>What the domain may use besides the BCL and itself: plain values and rules, no Redis, HTTP or events
+    /// (Partnerships: the partnership copy's record and its rule, shared by every service that keeps one).</summary>
+    private static readonly string[] DomainMayUse = ["System", "Csp.BuildingBlocks.Validation", "Csp.BuildingBlocks.Time", "Csp.BuildingBlocks.Auth", "Csp.BuildingBlocks.Partnerships"];
 
     private static IReadOnlyList<string> ServiceNames() =>
         Directory.GetDirectories(Path.Combine(RepoPaths.Root, "services")).Select(Path.GetFileName).OfType<string>()

@@ -1,7 +1,7 @@
 using Csp.BuildingBlocks.DemoData;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Hosting;
-using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.PartnershipCopy;
 using Csp.Contracts.ActionPlan.V1;
 using Csp.Contracts.IntegrationEvents;
 using Csp.Risk.Api;
@@ -25,8 +25,7 @@ public static class RiskApp
         configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
         builder.AddCspEventBus()
-            .AddSubscription<ActionCompleted, ActionCompletedHandler>()
-            .AddSubscription<PartnershipChanged, PartnershipChangedHandler>();
+            .AddSubscription<ActionCompleted, ActionCompletedHandler>();
         builder.AddRiskServices();
 
         var app = builder.Build();
@@ -48,7 +47,8 @@ public static class RiskApp
         // The trace context goes with every call (Grpc.Net.Client carries the current activity's traceparent).
         builder.Services.AddGrpcClient<ActionPlanQueries.ActionPlanQueriesClient>((sp, o) => o.Address = sp.GetRequiredService<IOptions<RiskOptions>>().Value.ActionPlanGrpc);
         builder.Services.AddSingleton<RiskStore>();
-        builder.Services.AddSingleton<IPartnershipLookup<KnownPartnership>, KnownPartnershipLookup>();
+        // The partnership copy: partnership.changed, and a full copy from the action plan (through the client above) when incomplete.
+        builder.AddPartnershipCopy();
         builder.Services.AddScoped<RiskCommands>();
         builder.Services.AddSingleton<RiskMetrics>();
         builder.AddPeriodicScan<ReviewMonitor, ReviewOptions>(ReviewOptions.Section);

@@ -56,6 +56,25 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
         return reply;
     }
 
+    /// <summary>Every partnership, ordered by id, a page at a time (the page token is the last id of the previous page), for
+    /// services that keep a copy (risk, funding, KPIs) and must build or repair it without the events.</summary>
+    public override async Task<ListPartnershipsReply> ListPartnerships(ListPartnershipsRequest request, ServerCallContext context)
+    {
+        if (request.PageSize is < 0 or > 500) throw new RpcException(new Status(StatusCode.InvalidArgument, "page_size must be between 1 and 500 (0: 100)"));
+        var size = request.PageSize == 0 ? 100 : request.PageSize;
+        var after = request.PageToken ?? "";
+        var all = (await store.ListPartnershipsAsync()).OrderBy(p => p.Value.Id, StringComparer.Ordinal)
+            .Where(p => string.CompareOrdinal(p.Value.Id, after) > 0).Take(size + 1).ToList();
+        var reply = new ListPartnershipsReply { NextPageToken = all.Count > size ? all[size - 1].Value.Id : "" };
+        reply.Partnerships.AddRange(all.Take(size).Select(p =>
+        {
+            var partnership = new PartnershipReply { Id = p.Value.Id, Name = p.Value.Name, Version = p.Version };
+            partnership.Agencies.AddRange(p.Value.Agencies.Select(a => new PartnershipAgencyReply { Id = a.Id, Name = a.Name, ResponsibleAuthority = a.ResponsibleAuthority }));
+            return partnership;
+        }));
+        return reply;
+    }
+
     private static ActionReply Reply(PlanAction a, long version, DateOnly today)
     {
         var reply = new ActionReply

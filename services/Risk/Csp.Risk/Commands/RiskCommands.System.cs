@@ -11,29 +11,10 @@ public sealed record SeededRisk(string SeedRef, RiskDraft Details, IReadOnlyList
 
 public sealed record SeededAssessment(AssessmentDraft Draft, string By, string ByName, DateTimeOffset At);
 
-/// <summary>The platform's own writes: the partnership copy, review-overdue scans and demo data, as <see cref="Caller.System"/>.</summary>
+/// <summary>The platform's own writes: review-overdue scans and demo data, as <see cref="Caller.System"/>. (The partnership
+/// copy is the building blocks' <c>PartnershipCopyKeeper</c>.)</summary>
 public sealed partial class RiskCommands
 {
-    /// <summary>
-    /// Keeps this service's copy of a partnership and its agencies (from <c>partnership.changed</c>). A change no newer than
-    /// the copy (a redelivery, or an older change arriving late) changes nothing and returns false. A lost race with another
-    /// delivery throws, so the bus redelivers and the newer version wins.
-    /// </summary>
-    public async Task<bool> KeepPartnershipAsync(KnownPartnership change)
-    {
-        var current = await store.GetKnownPartnershipAsync(change.Id);
-        if (current is not null && !current.Value.IsSupersededBy(change))
-        {
-            logger.LogInformation("Partnership {PartnershipId} change {Version} is not newer than {Known}: ignored", change.Id, change.SourceVersion, current.Value.SourceVersion);
-            return false;
-        }
-        var entry = audit.For(Caller.System, "partnership.replicated", "partnership", change.Id, current?.Value, change);
-        if (await store.SaveKnownPartnershipAsync(change, current?.Version ?? 0, entry) is null)
-            throw new InvalidOperationException($"Partnership {change.Id} changed while version {change.SourceVersion} was being applied; the event will be redelivered.");
-        logger.LogInformation("Partnership {PartnershipId} now known at version {Version}", change.Id, change.SourceVersion);
-        return true;
-    }
-
     /// <summary>Raises <c>risk.review-overdue</c> once per risk per review date. Safe with several replicas: the version
     /// check lets only one of them mark a risk.</summary>
     public async Task<int> RaiseReviewsOverdueAsync(string partnershipId)

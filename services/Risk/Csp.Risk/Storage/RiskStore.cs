@@ -8,11 +8,11 @@ using StackExchange.Redis;
 namespace Csp.Risk.Storage;
 
 /// <summary>
-/// Redis storage for the risk register. Keys (all under the partnership's hash tag): <c>risk:{p}:partnership</c> (the copy
-/// kept from <c>partnership.changed</c>), <c>risk:{p}:matrix</c> (absent = the default council matrix),
+/// Redis storage for the risk register. Keys (all under the partnership's hash tag): <c>risk:{p}:matrix</c> (absent = the default council matrix),
 /// <c>risk:{p}:risk:{id}</c> + sorted set <c>risks</c> + counter <c>risk-seq</c>, the reverse index
 /// <c>risk:{p}:action-risks:{actionId}</c> (set of risk ids an action mitigates), <c>risk:{p}:completed-actions</c>,
-/// <c>risk:{p}:seed-refs</c> (demo data). The partnerships that have a register are <c>risk:partnerships</c>.
+/// <c>risk:{p}:seed-refs</c> (demo data). The partnerships that have a register are <c>risk:partnerships</c>. (The partnership
+/// copy, <c>risk:{p}:partnership</c>, is kept by the building blocks' <c>KnownPartnershipStore</c>.)
 /// It stores what the commands give it; it decides no rule and no event.
 /// </summary>
 public sealed class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog audit)
@@ -21,13 +21,6 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog a
 
     public async Task<IReadOnlyList<string>> ListPartnershipsAsync() =>
         (await Db.SetMembersAsync(keys.Global("partnerships"))).Select(v => (string)v!).Order(StringComparer.Ordinal).ToList();
-
-    // The partnership as known from the action-plan service's partnership.changed events
-    public Task<Versioned<KnownPartnership>?> GetKnownPartnershipAsync(string partnershipId) =>
-        writer.ReadAsync<KnownPartnership>(PartnershipKey(partnershipId));
-
-    public Task<long?> SaveKnownPartnershipAsync(KnownPartnership partnership, long expectedVersion, AuditEntry auditEntry) =>
-        writer.SaveAsync(partnership.Id, PartnershipKey(partnership.Id), partnership, expectedVersion, auditEntry, []);
 
     // The matrix
     public Task<Versioned<RiskMatrix>?> GetStoredMatrixAsync(string partnershipId) => writer.ReadAsync<RiskMatrix>(MatrixKey(partnershipId));
@@ -102,7 +95,6 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog a
     /// <summary>The audit trail of one risk, newest first.</summary>
     public Task<IReadOnlyList<AuditEntry>> ReadRiskAuditAsync(string partnershipId, long id) => audit.ReadEntityAsync(Db, partnershipId, "risk", id);
 
-    private string PartnershipKey(string p) => keys.For(p, "partnership");
     private string MatrixKey(string p) => keys.For(p, "matrix");
     private string RiskKey(string p, long id) => keys.For(p, "risk", id.ToString(CultureInfo.InvariantCulture));
     private string ActionRisksKey(string p, long actionId) => keys.For(p, "action-risks", actionId.ToString(CultureInfo.InvariantCulture));
