@@ -7,7 +7,8 @@ using Prometheus;
 namespace Csp.ActionPlan;
 
 /// <summary>
-/// Business gauges for the governance dashboards, computed from Redis when Prometheus scrapes:
+/// Business gauges for the governance dashboards, computed from Redis when Prometheus scrapes, by one replica only
+/// (<see cref="BusinessGauges"/>):
 /// <c>csp_actions{partnership,priority,strand,status}</c> and <c>csp_actions_overdue{partnership,priority}</c>.
 /// Labels are bounded (ids and enum names, never free text or users).
 /// </summary>
@@ -18,7 +19,7 @@ public sealed class ActionPlanMetrics(TimeProvider clock)
     private static readonly Gauge Overdue = Metrics.CreateGauge("csp_actions_overdue", "Open actions past their due date (UK calendar).",
         new GaugeConfiguration { LabelNames = ["partnership", "priority"] });
 
-    public void Register(IServiceProvider services) => BusinessGauges.Register(services, RefreshAsync);
+    public void Register(IServiceProvider services) => BusinessGauges.Register(services, RefreshAsync, Actions, Overdue);
 
     public async Task RefreshAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -6,7 +6,8 @@ using Prometheus;
 namespace Csp.Risk;
 
 /// <summary>
-/// Business gauges for the governance dashboards, computed from Redis when Prometheus scrapes:
+/// Business gauges for the governance dashboards, computed from Redis when Prometheus scrapes, by one replica only
+/// (<see cref="BusinessGauges"/>):
 /// <c>csp_risks{partnership,band}</c> (open risks by current band), <c>csp_risks_above_tolerance{partnership}</c> and
 /// <c>csp_risk_reviews_overdue{partnership}</c>. Labels are bounded (partnership ids and the matrix's band ids).
 /// </summary>
@@ -19,7 +20,7 @@ public sealed class RiskMetrics(TimeProvider clock)
     private static readonly Gauge ReviewsOverdue = Metrics.CreateGauge("csp_risk_reviews_overdue", "Open risks past their next review date (UK calendar).",
         new GaugeConfiguration { LabelNames = ["partnership"] });
 
-    public void Register(IServiceProvider services) => BusinessGauges.Register(services, RefreshAsync);
+    public void Register(IServiceProvider services) => BusinessGauges.Register(services, RefreshAsync, Risks, AboveTolerance, ReviewsOverdue);
 
     public async Task RefreshAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -31,6 +31,9 @@ public sealed class HandlerProbe
     /// <summary>How long each attempt takes (a slow handler).</summary>
     public TimeSpan Delay { get; init; }
 
+    /// <summary>How long an attempt at this event takes, when only some are slow.</summary>
+    public Func<MeasurementRecorded, TimeSpan>? DelayFor { get; init; }
+
     /// <summary>Fail the next <paramref name="times"/> attempts (int.MaxValue: always).</summary>
     public void FailNext(int times) => _failuresLeft = times;
 
@@ -50,7 +53,8 @@ public sealed class MeasurementRecordedHandler(HandlerProbe probe) : IIntegratio
 {
     public async Task HandleAsync(MeasurementRecorded @event, CloudEventEnvelope envelope, CancellationToken cancellationToken)
     {
-        if (probe.Delay > TimeSpan.Zero) await Task.Delay(probe.Delay, cancellationToken);
+        var delay = probe.DelayFor?.Invoke(@event) ?? probe.Delay;
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken);
         probe.Record(envelope.Id, @event);
     }
 }

@@ -29,6 +29,8 @@ public static class EventBusExtensions
 
         services.TryAddSingleton<EventBusStatus>();
         services.TryAddSingleton<Hosting.ReplicaIdentity>();
+        services.TryAddSingleton<Hosting.BusinessGaugeLease>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hosting.BusinessGaugeLease>());
         services.TryAddSingleton<DeadLetters>();
         services.TryAddSingleton<IIntegrationEventDispatcher, IntegrationEventDispatcher>();
         services.TryAddSingleton<OutboxSignal>();
