@@ -14,12 +14,15 @@ public sealed class ScanCounter
 {
     private int _passes;
     public bool FailFirstPass { get; init; }
+    /// <summary>What the first pass throws instead of a Redis failure (a bug, a record that cannot be read...).</summary>
+    public Exception? FirstPassThrows { get; init; }
     public int Passes => Volatile.Read(ref _passes);
 
     public int Pass()
     {
         var pass = Interlocked.Increment(ref _passes);
         if (FailFirstPass && pass == 1) throw new RedisException("Redis is down (simulated)");
+        if (FirstPassThrows is not null && pass == 1) throw FirstPassThrows;
         return 0;
     }
 }
@@ -93,6 +96,27 @@ public sealed class PeriodicScanTests
 
         await Eventually.TrueAsync(() => counter.Passes >= 2, "the scan ran again after the failure");
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task An_unreadable_record_or_any_other_failure_does_not_stop_the_host_the_scan_runs_again()
+    {
+        foreach (var failure in new Exception[]
+                 {
+                     new Csp.BuildingBlocks.Redis.UnreadableRecordException("things:{medway}:thing:7", "Thing", new System.Text.Json.JsonException("bad")),
+                     new InvalidOperationException("a bug in one pass"),
+                 })
+        {
+            var counter = new ScanCounter { FirstPassThrows = failure };
+            using var host = Build("00:00:00.020", counter);
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+
+            await host.StartAsync();
+
+            await Eventually.TrueAsync(() => counter.Passes >= 3, "the scan ran again after the failure");
+            Assert.False(lifetime.ApplicationStopping.IsCancellationRequested, $"the host stopped after {failure.GetType().Name}");
+            await host.StopAsync();
+        }
     }
 
     [Fact]
