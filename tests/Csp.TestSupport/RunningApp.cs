@@ -67,13 +67,14 @@ public sealed class RunningApp : IAsyncDisposable
     }
 }
 
-/// <summary>Redis settings for a fresh database of the shared test Redis server.</summary>
+/// <summary>Redis settings for a fresh database of the shared test Redis server (and a free management port for the host).</summary>
 public static class TestRedis
 {
     public static Dictionary<string, string?> Configuration(int database) => new()
     {
         ["Redis:Configuration"] = RedisServer.Instance.Configuration,
         ["Redis:Database"] = database.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Ports:Management"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["EventBus:Transport"] = "redis",
         ["EventBus:Redis:PollInterval"] = "00:00:00.050",
         ["EventBus:Redis:ClaimIdle"] = "00:00:00.500",
