@@ -17,7 +17,7 @@ public static class GatewayHosting
         var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey);
         var address = builder.Configuration.GetValue("Ports:Address", "127.0.0.1")!;
         builder.WebHost.UseUrls([.. (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            ManagementPort.Url(builder.Configuration, address)]);
+            builder.AddManagementUrl(address)]);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             if (TraceContextMiddleware.CurrentTraceId() is { } id) ctx.ProblemDetails.Extensions["correlationId"] = id;
