@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # `make run`: Redis (AOF on, data under .data/), every service that exists, the gateway on :8080, demo data, dev tokens.
-# Ctrl-C stops everything this script started.
+# `make run REDIS=cluster`: the same on a local Redis Cluster of three masters (scripts/redis-cluster.sh, ports 7001-7003).
+# Ctrl-C (or SIGTERM) stops everything this script started.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+REDIS="${REDIS:-single}"
 REDIS_PORT="${REDIS_PORT:-6380}"
+REDIS_CLUSTER_PORTS="${REDIS_CLUSTER_PORTS:-7001 7002 7003}"
 GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+GATEWAY_MANAGEMENT_PORT="${GATEWAY_MANAGEMENT_PORT:-8081}"
+case "$REDIS" in single|cluster) ;; *) echo "REDIS must be single or cluster (it is '$REDIS')" >&2; exit 2 ;; esac
 DATA="$ROOT/.data"
 mkdir -p "$DATA/redis" "$DATA/logs"
 
@@ -16,21 +21,40 @@ stop_all() {
   trap - INT TERM EXIT
   echo
   echo "Stopping..."
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # SIGTERM, not SIGINT: background jobs of a non-interactive shell ignore SIGINT.
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "Stopped."
 }
 trap stop_all INT TERM EXIT
 
-echo "Starting Redis on 127.0.0.1:$REDIS_PORT (AOF on, data in .data/redis)"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes --dir "$DATA/redis" --save "" \
-  --logfile "$DATA/logs/redis.log" &
-PIDS+=($!)
-for _ in $(seq 1 50); do
-  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
-  sleep 0.1
-done
-redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "Redis did not start; see .data/logs/redis.log" >&2; exit 1; }
+if [ "$REDIS" = cluster ]; then
+  echo "Starting a Redis Cluster of three masters on 127.0.0.1 ports $REDIS_CLUSTER_PORTS (AOF on, data in .data/redis-cluster)"
+  # shellcheck disable=SC2086 # the ports are words
+  bash scripts/redis-cluster.sh "$DATA/redis-cluster" $REDIS_CLUSTER_PORTS > "$DATA/logs/redis-cluster.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 300); do
+    grep -q "Redis Cluster ready" "$DATA/logs/redis-cluster.log" 2>/dev/null && break
+    kill -0 "${PIDS[-1]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q "Redis Cluster ready" "$DATA/logs/redis-cluster.log" \
+    || { echo "The Redis Cluster did not start; see .data/logs/redis-cluster.log" >&2; exit 1; }
+  # Several endpoints, no database number (a cluster has database 0 only); the client learns the slot map itself.
+  REDIS_CONFIGURATION="$(for p in $REDIS_CLUSTER_PORTS; do printf '127.0.0.1:%s,' "$p"; done)"
+  REDIS_CONFIGURATION="${REDIS_CONFIGURATION%,}"
+else
+  echo "Starting Redis on 127.0.0.1:$REDIS_PORT (AOF on, data in .data/redis)"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --appendonly yes --dir "$DATA/redis" --save "" \
+    --logfile "$DATA/logs/redis.log" &
+  PIDS+=($!)
+  for _ in $(seq 1 50); do
+    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "Redis did not start; see .data/logs/redis.log" >&2; exit 1; }
+  REDIS_CONFIGURATION="127.0.0.1:$REDIS_PORT"
+fi
 
 echo "Building..."
 if ! dotnet build Csp.slnx -v quiet -nologo > "$DATA/logs/build.log" 2>&1; then
@@ -45,7 +69,8 @@ KEY_FILE="$DATA/dev-signing-key"
 export Auth__DevIssuer__Enabled=true
 export Auth__DevIssuer__SigningKey="$(cat "$KEY_FILE")"
 export Auth__DevIssuer__UsersFile="$ROOT/demo/users.json"
-export Redis__Configuration="127.0.0.1:$REDIS_PORT"
+export Redis__Configuration="$REDIS_CONFIGURATION"
+export Redis__Database=0
 export DemoData__UsersPath="$ROOT/demo/users.json"
 export ASPNETCORE_ENVIRONMENT=Development
 
@@ -58,9 +83,10 @@ start() { # name, project dir, extra env...
   PIDS+=($!)
 }
 
-start actionplan services/ActionPlan/Csp.ActionPlan DemoData__Path="$ROOT/demo/actionplan.json"
-start risk services/Risk/Csp.Risk DemoData__Path="$ROOT/demo/risks.json" Risk__ActionPlanGrpc=http://127.0.0.1:5102
-start gateway gateway/Csp.Gateway Urls="http://127.0.0.1:$GATEWAY_PORT"
+# Ports: REST / gRPC come from each service's appsettings.json; the management port (/metrics) is set here, one per process.
+start actionplan services/ActionPlan/Csp.ActionPlan DemoData__Path="$ROOT/demo/actionplan.json" Ports__Management=5103
+start risk services/Risk/Csp.Risk DemoData__Path="$ROOT/demo/risks.json" Risk__ActionPlanGrpc=http://127.0.0.1:5102 Ports__Management=5203
+start gateway gateway/Csp.Gateway Urls="http://127.0.0.1:$GATEWAY_PORT" Ports__Management="$GATEWAY_MANAGEMENT_PORT"
 
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$GATEWAY_PORT/healthz/ready" >/dev/null 2>&1 && break
@@ -85,6 +111,9 @@ cat <<MSG
 
 Try:  TOKEN=\$(curl -s -X POST http://localhost:$GATEWAY_PORT/dev/token -H 'Content-Type: application/json' -d '{"user":"sam.patel"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
       curl -s -H "Authorization: Bearer \$TOKEN" 'http://localhost:$GATEWAY_PORT/api/partnerships/medway/actions?overdue=true'
+Metrics (Prometheus, management ports only): http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/metrics (gateway),
+  http://127.0.0.1:5103/metrics (action-plan), http://127.0.0.1:5203/metrics (risk).
+Redis: $REDIS ($REDIS_CONFIGURATION).
 Logs are in .data/logs/. Press Ctrl-C to stop everything.
 MSG
 wait

@@ -21,6 +21,7 @@ public static class GatewayApp
 
         builder.AddGatewayHosting();
         builder.AddCspAuthentication();
+        builder.AddTrustedProxies();
         builder.AddCallerRateLimiting();
         builder.AddGatewayProxy();
 
@@ -29,9 +30,11 @@ public static class GatewayApp
         return app;
     }
 
-    /// <summary>Order matters: routing before metrics; authentication before the per-caller rate limiter; authorization last.</summary>
+    /// <summary>Order matters: the client address from trusted proxies first; routing before metrics; authentication before
+    /// the per-caller rate limiter (which counts by the validated token's subject, or by that address); authorization last.</summary>
     private static void UseGatewayPipeline(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

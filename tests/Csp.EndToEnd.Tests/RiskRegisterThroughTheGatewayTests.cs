@@ -6,15 +6,14 @@ using Csp.TestSupport;
 namespace Csp.EndToEnd.Tests;
 
 /// <summary>The risk register through the gateway, and an action completed in the plan showing up as a done mitigation.</summary>
-[Collection(Platform.Collection)]
-public class RiskRegisterThroughTheGatewayTests(Platform platform)
+public class RiskRegisterThroughTheGatewayTests(Platform platform) : PlatformTest(platform)
 {
     private const string Risks = "/api/partnerships/medway/risks";
 
     [Fact]
     public async Task The_board_reads_the_seed_risks_in_the_councils_notation_and_the_heat_map()
     {
-        using var board = await platform.SignInAsync("olivia.grant");
+        using var board = await Platform.SignInAsync("olivia.grant");
         var register = await board.GetFromJsonAsync<JsonArray>($"{Risks}?register=csp");
         var ratings = register!.ToDictionary(r => (string)r!["title"]!, r => (string)r!["current"]!["rating"]!);
         Assert.Equal("E2", ratings["Decreased agency buy-in"]);
@@ -28,7 +27,7 @@ public class RiskRegisterThroughTheGatewayTests(Platform platform)
     [Fact]
     public async Task Completing_a_linked_action_marks_the_mitigation_done_on_the_risk()
     {
-        using var manager = await platform.SignInAsync("sam.patel");
+        using var manager = await Platform.SignInAsync("sam.patel");
         var actions = await manager.GetFromJsonAsync<JsonObject>("/api/partnerships/medway/actions?agency=kent-police&status=on-track&pageSize=200");
         var action = actions!["items"]!.AsArray().First(a => (string?)a!["leadAgencyId"] == "kent-police")!;
         var risk = (await manager.GetFromJsonAsync<JsonArray>(Risks))!.First()!;
@@ -36,7 +35,7 @@ public class RiskRegisterThroughTheGatewayTests(Platform platform)
         var link = await manager.PostAsJsonAsync($"{Risks}/{risk["id"]}/mitigations", new { actionId = (long)action["id"]! });
         Assert.Equal(HttpStatusCode.Created, link.StatusCode);
 
-        using var police = await platform.SignInAsync("daniel.okafor");
+        using var police = await Platform.SignInAsync("daniel.okafor");
         (await police.PostAsJsonAsync($"/api/partnerships/medway/actions/{action["id"]}/updates", new { status = "completed", commentary = "Operation closed." })).EnsureSuccessStatusCode();
 
         await Eventually.TrueAsync(async () =>

@@ -5,8 +5,7 @@ using System.Text.Json.Nodes;
 namespace Csp.EndToEnd.Tests;
 
 /// <summary>What partners, the manager and the board see through the one door, against the demo partnership.</summary>
-[Collection(Platform.Collection)]
-public class ThroughTheGatewayTests(Platform platform)
+public class ThroughTheGatewayTests(Platform platform) : PlatformTest(platform)
 {
     private const string Actions = "/api/partnerships/medway/actions";
 
@@ -20,7 +19,7 @@ public class ThroughTheGatewayTests(Platform platform)
     [Fact]
     public async Task Without_a_token_the_gateway_answers_401_problem_details()
     {
-        using var anonymous = platform.Anonymous();
+        using var anonymous = Platform.Anonymous();
         var response = await anonymous.GetAsync(Actions);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -29,7 +28,7 @@ public class ThroughTheGatewayTests(Platform platform)
     [Fact]
     public async Task A_police_partner_updates_a_police_led_action_but_not_a_council_led_one()
     {
-        using var police = await platform.SignInAsync("daniel.okafor");   // Kent Police partner officer
+        using var police = await Platform.SignInAsync("daniel.okafor");   // Kent Police partner officer
         var ours = await FirstOpenActionLedBy(police, "kent-police");
         var theirs = await FirstOpenActionLedBy(police, "medway-council");
 
@@ -46,7 +45,7 @@ public class ThroughTheGatewayTests(Platform platform)
     [Fact]
     public async Task The_board_reads_the_plan_but_cannot_change_it()
     {
-        using var board = await platform.SignInAsync("olivia.grant");
+        using var board = await Platform.SignInAsync("olivia.grant");
         var summary = await board.GetFromJsonAsync<JsonObject>($"{Actions}/summary");
         Assert.Equal(30, (int)summary!["total"]!);
         Assert.True((int)summary["overdue"]! >= 5);
@@ -57,7 +56,7 @@ public class ThroughTheGatewayTests(Platform platform)
     [Fact]
     public async Task The_manager_sees_who_still_owes_an_update_this_round()
     {
-        using var manager = await platform.SignInAsync("sam.patel");
+        using var manager = await Platform.SignInAsync("sam.patel");
         var rounds = await manager.GetFromJsonAsync<JsonArray>("/api/partnerships/medway/update-rounds");
         var round = Assert.Single(rounds!);
         var outstanding = await manager.GetFromJsonAsync<JsonArray>($"/api/partnerships/medway/update-rounds/{round!["id"]}/outstanding");
@@ -68,7 +67,7 @@ public class ThroughTheGatewayTests(Platform platform)
     [Fact]
     public async Task A_service_that_is_not_running_is_503_problem_details_not_a_hang()
     {
-        using var manager = await platform.SignInAsync("sam.patel");
+        using var manager = await Platform.SignInAsync("sam.patel");
         var started = DateTime.UtcNow;
         var response = await manager.GetAsync("/api/partnerships/medway/funding/allocations");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -79,7 +78,7 @@ public class ThroughTheGatewayTests(Platform platform)
     [Fact]
     public async Task Responses_carry_security_headers_and_gRPC_is_not_routed()
     {
-        using var board = await platform.SignInAsync("olivia.grant");
+        using var board = await Platform.SignInAsync("olivia.grant");
         var response = await board.GetAsync(Actions);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
@@ -92,7 +91,7 @@ public class ThroughTheGatewayTests(Platform platform)
     [Fact]
     public async Task Unknown_demo_users_get_no_token()
     {
-        using var anonymous = platform.Anonymous();
+        using var anonymous = Platform.Anonymous();
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsJsonAsync("/dev/token", new { user = "mallory" })).StatusCode);
     }
 }

@@ -202,13 +202,28 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
     }
 
     [Fact]
-    public async Task Health_and_metrics_are_anonymous()
+    public async Task Health_is_anonymous_and_metrics_are_served_on_the_management_port_only()
     {
         Assert.Equal(HttpStatusCode.OK, (await Gateway.GetAsync("/healthz/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Gateway.GetAsync("/healthz/ready")).StatusCode);
-        var metrics = await Gateway.GetAsync("/metrics");
-        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
-        Assert.Contains("http_requests_received_total", await metrics.Content.ReadAsStringAsync());
+
+        var scraped = await Gateway.Management.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        Assert.Contains("http_requests_received_total", await scraped.Content.ReadAsStringAsync());
+
+        var before = platform.Services.Values.Sum(s => s.Requests);
+        var manager = TestAuth.Token(DemoCallers.Manager);
+        foreach (var path in new[] { "/metrics", "/metrics/", "/api/partnerships/medway/actions/../../../../metrics" })
+        {
+            var response = await Gateway.GetAsync(path, manager);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.DoesNotContain("http_requests_received_total", await response.Content.ReadAsStringAsync());
+        }
+        // A Host header naming the management port changes nothing: the port the connection arrived on decides.
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        spoofed.Headers.Host = $"127.0.0.1:{Gateway.Management.BaseAddress!.Port}";
+        Assert.Equal(HttpStatusCode.NotFound, (await Gateway.Client.SendAsync(spoofed)).StatusCode);
+        Assert.Equal(before, platform.Services.Values.Sum(s => s.Requests));
     }
 
     [Fact]

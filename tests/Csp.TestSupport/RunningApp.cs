@@ -67,20 +67,45 @@ public sealed class RunningApp : IAsyncDisposable
     }
 }
 
-/// <summary>Redis settings for a fresh database of the shared test Redis server.</summary>
+/// <summary>Redis settings for a fresh database of the shared test Redis server (and a management port the system chooses).</summary>
 public static class TestRedis
 {
     public static Dictionary<string, string?> Configuration(int database) => new()
     {
         ["Redis:Configuration"] = RedisServer.Instance.Configuration,
         ["Redis:Database"] = database.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Ports:Management"] = "0", // any free port: hosts that copy these settings must not share one
         ["EventBus:Transport"] = "redis",
         ["EventBus:Redis:PollInterval"] = "00:00:00.050",
         ["EventBus:Redis:ClaimIdle"] = "00:00:00.500",
         ["EventBus:OutboxPollInterval"] = "00:00:00.200",
     };
 
-    /// <summary>As <see cref="ServiceSettings"/>, loading the action plan's demo data and the demo users at start, as
+    /// <summary>Redis settings for a test class's keyspace (its database and key prefix), on one server or a cluster.</summary>
+    public static Dictionary<string, string?> Configuration(TestKeyspace keyspace)
+    {
+        var settings = Configuration(keyspace.Database);
+        settings["Redis:KeyPrefix"] = keyspace.KeyPrefix;
+        return settings;
+    }
+
+    /// <summary>As <see cref="ServiceSettings(TestKeyspace)"/>, with the demo data (see <see cref="DemoSettings(int)"/>).</summary>
+    public static Dictionary<string, string?> DemoSettings(TestKeyspace keyspace)
+    {
+        var settings = DemoSettings(keyspace.Database);
+        settings["Redis:KeyPrefix"] = keyspace.KeyPrefix;
+        return settings;
+    }
+
+    /// <summary>As <see cref="ServiceSettings(int)"/>, for a keyspace.</summary>
+    public static Dictionary<string, string?> ServiceSettings(TestKeyspace keyspace)
+    {
+        var settings = ServiceSettings(keyspace.Database);
+        settings["Redis:KeyPrefix"] = keyspace.KeyPrefix;
+        return settings;
+    }
+
+    /// <summary>As <see cref="ServiceSettings(int)"/>, loading the action plan's demo data and the demo users at start, as
     /// `make run` does (another service's demo file replaces <c>DemoData:Path</c>).</summary>
     public static Dictionary<string, string?> DemoSettings(int database)
     {

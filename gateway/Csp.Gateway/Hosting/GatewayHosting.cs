@@ -13,6 +13,11 @@ public static class GatewayHosting
         builder.AddJsonLogs();
         TraceContextApplicationBuilderExtensions.AlwaysTraceRequests();
         builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+        // Metrics get a listener of their own (Ports:Management, on Ports:Address) beside the public URLs.
+        var urls = builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey);
+        var address = builder.Configuration.GetValue("Ports:Address", "127.0.0.1")!;
+        builder.WebHost.UseUrls([.. (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            builder.AddManagementUrl(address)]);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             if (TraceContextMiddleware.CurrentTraceId() is { } id) ctx.ProblemDetails.Extensions["correlationId"] = id;
@@ -27,7 +32,7 @@ public static class GatewayHosting
     {
         endpoints.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") }).AllowAnonymous();
         endpoints.MapHealthChecks("/healthz/ready").AllowAnonymous();
-        endpoints.MapMetrics("/metrics").AllowAnonymous();
+        endpoints.MapMetrics("/metrics").AllowAnonymous().RequireManagementPort(endpoints.ServiceProvider);
         return endpoints;
     }
 }

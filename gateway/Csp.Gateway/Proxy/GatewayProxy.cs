@@ -11,6 +11,10 @@ public static class GatewayProxy
     public static WebApplicationBuilder AddGatewayProxy(this WebApplicationBuilder builder)
     {
         var connectTimeout = builder.Configuration.GetValue("Gateway:ConnectTimeout", DefaultConnectTimeout);
+        var maxBody = MaxRequestBodyBytes(builder.Configuration);
+        // Kestrel's own limit stays above the gateway's, so an oversize body is answered by RequestBodyLimit (413 problem
+        // details) and not cut off by the server; it still bounds what a lying or endless body can make the gateway read.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = maxBody + 1);
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<ApiRoutesRequireAuthentication>()
@@ -20,10 +24,20 @@ public static class GatewayProxy
         return builder;
     }
 
+    /// <summary>The largest request body the gateway forwards (<c>Gateway:MaxRequestBodyBytes</c>); larger ones are 413.</summary>
+    public static long MaxRequestBodyBytes(IConfiguration configuration)
+    {
+        var max = configuration.GetValue("Gateway:MaxRequestBodyBytes", RequestBodyLimit.DefaultMaxBytes);
+        if (max < 1024) throw new InvalidOperationException("Gateway:MaxRequestBodyBytes must be at least 1024.");
+        return max;
+    }
+
     public static IEndpointRouteBuilder MapGatewayProxy(this IEndpointRouteBuilder endpoints)
     {
+        var maxBody = MaxRequestBodyBytes(endpoints.ServiceProvider.GetRequiredService<IConfiguration>());
         endpoints.MapReverseProxy(proxy =>
         {
+            proxy.UseRequestBodyLimit(maxBody);
             proxy.UseServiceUnavailableProblems();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

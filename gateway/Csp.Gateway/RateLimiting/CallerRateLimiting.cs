@@ -14,7 +14,8 @@ public sealed class RateLimitingOptions
     /// <summary>For an authenticated caller, counted by the token's <c>sub</c>.</summary>
     public int PermitsPerMinute { get; set; } = 600;
 
-    /// <summary>For a caller without a valid token, counted by client IP address.</summary>
+    /// <summary>For a caller without a valid token (a forged or garbage one included), counted by client IP address: the
+    /// connection's, or the one a trusted proxy forwarded (see <see cref="Security.TrustedProxies"/>).</summary>
     public int AnonymousPermitsPerMinute { get; set; } = 120;
 }
 
@@ -41,7 +42,8 @@ public static class CallerRateLimiting
 
     private static RateLimitPartition<string> Partition(HttpContext context, RateLimitingOptions permits)
     {
-        // Probes and scrapes come from the platform, not from callers.
+        // Probes and scrapes come from the platform, not from callers. The user is the one authentication validated (it
+        // runs before the limiter): an unvalidated token never names a bucket.
         if (context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/metrics"))
             return RateLimitPartition.GetNoLimiter("platform");
 

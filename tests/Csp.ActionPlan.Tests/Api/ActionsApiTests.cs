@@ -175,7 +175,8 @@ public class ActionsApiTests(ActionPlanHost host) : IClassFixture<ActionPlanHost
         using var anonymous = host.App.Client();
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz/ready")).StatusCode);
-        var metrics = await anonymous.GetStringAsync("/metrics");
+        using var prometheus = host.App.Management();
+        var metrics = await prometheus.GetStringAsync("/metrics");
         Assert.Contains("csp_actions{partnership=\"medway\",priority=\"safeguarding\",strand=\"protect\",status=\"not-started\"}", metrics);
         Assert.Contains("csp_actions_overdue{partnership=\"medway\"", metrics);
         Assert.Contains("http_requests_received_total", metrics);

@@ -13,10 +13,14 @@ public sealed class GatewayHost : IAsyncDisposable
         _app = app;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{app.Services.ManagementPort()}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public Uri Address { get; }
     public HttpClient Client { get; }
+
+    /// <summary>A client of the management port, where Prometheus scrapes <c>/metrics</c>.</summary>
+    public HttpClient Management { get; }
 
     public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings)
     {
@@ -35,6 +39,7 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.WebHost.UseUrls(url);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
             {
+                ["Ports:Management"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Yarp"] = "Error",
             });
@@ -57,6 +62,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Management.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -14,8 +14,14 @@ public sealed class StandInService : IAsyncDisposable
 
     public string Address { get; }
 
+    private int _requests;
+
+    /// <summary>How many requests reached this service (the gateway's health probes aside).</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
     public static async Task<StandInService> StartAsync(string name, TimeSpan? delay = null)
     {
+        StandInService? self = null;
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -23,6 +29,7 @@ public sealed class StandInService : IAsyncDisposable
         var app = builder.Build();
         app.Run(async context =>
         {
+            if (!context.Request.Path.StartsWithSegments("/healthz")) Interlocked.Increment(ref self!._requests);
             if (delay is { } wait) await Task.Delay(wait, context.RequestAborted);
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             await context.Response.WriteAsJsonAsync(new Echo(
@@ -34,8 +41,9 @@ public sealed class StandInService : IAsyncDisposable
                 headers.GetValueOrDefault("traceparent"),
                 headers));
         });
+        self = new StandInService(app, $"http://127.0.0.1:{port}");
         await app.StartAsync();
-        return new StandInService(app, $"http://127.0.0.1:{port}");
+        return self;
     }
 
     public async ValueTask DisposeAsync()

@@ -223,7 +223,8 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
         (await manager.PostAsJsonAsync($"/api/partnerships/{p}/risks", RiskHost.RiskBody(b => b["current"] = "A2"))).EnsureSuccessStatusCode();
         (await manager.PostAsJsonAsync($"/api/partnerships/{p}/risks", RiskHost.RiskBody(b => { b["current"] = "E4"; b["nextReviewDate"] = "2020-01-01"; }))).EnsureSuccessStatusCode();
         using var anonymous = host.App.Client();
-        var metrics = await anonymous.GetStringAsync("/metrics");
+        using var prometheus = host.App.Management();
+        var metrics = await prometheus.GetStringAsync("/metrics");
         Assert.Contains("csp_risks{partnership=\"gauges\",band=\"red\"} 1", metrics);
         Assert.Contains("csp_risks{partnership=\"gauges\",band=\"green\"} 1", metrics);
         Assert.Contains("csp_risks{partnership=\"gauges\",band=\"amber\"} 0", metrics);

@@ -55,6 +55,7 @@ public static class ServiceDefaults
             if (ports.Grpc > 0) kestrel.Listen(address, ports.Grpc, l => l.Protocols = HttpProtocols.Http2);
         });
 
+        builder.AddManagementPort(ports.Address);
         builder.AddCspRedis();
         builder.AddCspAuthentication();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
@@ -95,12 +96,12 @@ public static class ServiceDefaults
     }
 
     /// <summary>Health, metrics and the OpenAPI document: anonymous (in the cluster the gateway routes none of them publicly
-    /// except the OpenAPI document).</summary>
+    /// except the OpenAPI document). Metrics answer only on the management port.</summary>
     public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains("ready") }).AllowAnonymous();
-        app.MapMetrics("/metrics").AllowAnonymous();
+        app.MapMetrics("/metrics").AllowAnonymous().RequireManagementPort(app.ServiceProvider);
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }

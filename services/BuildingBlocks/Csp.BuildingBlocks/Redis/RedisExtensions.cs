@@ -16,9 +16,11 @@ public static class RedisExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
-            var options = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
+            var redis = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
+            var options = ConfigurationOptions.Parse(redis.Configuration);
             options.AbortOnConnectFail = false; // start even if Redis is late; /healthz/ready reports it
-            return ConnectionMultiplexer.Connect(options);
+            // Several endpoints (a cluster's masters) are fine: the client finds the cluster's slot map itself.
+            return KeyPrefixedMultiplexer.Wrap(ConnectionMultiplexer.Connect(options), redis.KeyPrefix);
         });
         builder.Services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<ServiceIdentity>().Name));
         builder.Services.AddSingleton<AuditLog>();
@@ -27,7 +29,8 @@ public static class RedisExtensions
         return builder;
     }
 
-    /// <summary>The service's database (the configured logical database).</summary>
+    /// <summary>The service's database: the configured logical database, under the configured key prefix (both applied by
+    /// the registered multiplexer, so a <c>GetDatabase</c> call anywhere gets the same view).</summary>
     public static IDatabase GetServiceDatabase(this IServiceProvider services) =>
         services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(services.GetRequiredService<IOptions<RedisOptions>>().Value.Database);
 }

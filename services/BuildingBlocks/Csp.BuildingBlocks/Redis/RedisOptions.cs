@@ -10,6 +10,14 @@ public sealed class RedisOptions
     /// <summary>StackExchange.Redis configuration string, e.g. <c>localhost:6380</c>.</summary>
     [Required] public string Configuration { get; set; } = "localhost:6380";
 
-    /// <summary>Logical database; tests give each test class its own.</summary>
+    /// <summary>Logical database; tests give each test class its own. Always 0 on Redis Cluster, which has no others.</summary>
     [Range(0, 255)] public int Database { get; set; }
+
+    /// <summary>
+    /// Put before every key this process reads or writes (e.g. <c>t17:</c>), so that several test classes can share a
+    /// Redis Cluster's one database. Empty in production. It must not contain <c>{</c> or <c>}</c>: the partnership's hash
+    /// tag in the rest of the key must stay the first one, so a partnership's keys keep sharing a slot.
+    /// </summary>
+    [RegularExpression(@"^[^{}]*$", ErrorMessage = "Redis:KeyPrefix must not contain '{' or '}' (it would change the keys' hash slot).")]
+    public string KeyPrefix { get; set; } = "";
 }

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Model;
+
+namespace Csp.Gateway.Proxy;
+
+/// <summary>
+/// The gateway refuses an oversize body itself, with 413 problem details, before anything reaches a service
+/// (<c>Gateway:MaxRequestBodyBytes</c>, the same 64 KB as the services' <c>Ports:MaxRequestBodyBytes</c>). Left to the
+/// service, a big upload is refused there mid-stream: the service closes the connection while the gateway is still
+/// sending, and the caller gets a 502 instead of a 413. A declared <c>Content-Length</c> is checked up front; a chunked body
+/// (no length) is read into memory up to the limit and forwarded with its length, so the service never sees a partial body.
+/// </summary>
+public static class RequestBodyLimit
+{
+    public const long DefaultMaxBytes = 64 * 1024;
+
+    public static IReverseProxyApplicationBuilder UseRequestBodyLimit(this IReverseProxyApplicationBuilder proxy, long maxBytes)
+    {
+        proxy.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            if (request.ContentLength is { } length)
+            {
+                if (length > maxBytes)
+                {
+                    await TooLargeAsync(context, maxBytes);
+                    return;
+                }
+            }
+            else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+            {
+                var buffered = await ReadUpToAsync(request.Body, maxBytes + 1, context.RequestAborted);
+                if (buffered is null || buffered.Length > maxBytes)
+                {
+                    await TooLargeAsync(context, maxBytes);
+                    return;
+                }
+                request.Body = buffered;
+                request.ContentLength = buffered.Length;
+                request.Headers.TransferEncoding = default;
+            }
+            await next();
+        });
+        return proxy;
+    }
+
+    /// <returns>The body read so far, or null when Kestrel's own limit (which counts the chunks it has parsed, a little
+    /// ahead of what was read) was passed first.</returns>
+    private static async Task<MemoryStream?> ReadUpToAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            while (buffer.Length < limit)
+            {
+                var read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken);
+                if (read == 0) break;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    private static Task TooLargeAsync(HttpContext context, long maxBytes)
+    {
+        // The rest of the body is not read: do not keep the connection for another request.
+        context.Response.Headers.Connection = "close";
+        return Results.Problem(
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "Request body too large",
+            detail: $"The request body is larger than {maxBytes} bytes.").ExecuteAsync(context);
+    }
+}
