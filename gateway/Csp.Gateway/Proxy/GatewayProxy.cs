@@ -13,8 +13,9 @@ public static class GatewayProxy
         var connectTimeout = builder.Configuration.GetValue("Gateway:ConnectTimeout", DefaultConnectTimeout);
         var maxBody = MaxRequestBodyBytes(builder.Configuration);
         // Kestrel's own limit stays above the gateway's, so an oversize body is answered by RequestBodyLimit (413 problem
-        // details) and not cut off by the server; it still bounds what a lying or endless body can make the gateway read.
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = maxBody + 1);
+        // details) and not cut off by the server, with room to drain a moderately oversize body before answering (so the
+        // client reads the 413, not a reset); it still bounds what a lying or endless body can make the gateway read.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = Math.Max(maxBody + 1, RequestBodyLimit.DrainBytes));
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<ApiRoutesRequireAuthentication>()

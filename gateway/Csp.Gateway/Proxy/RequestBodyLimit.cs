@@ -67,13 +67,45 @@ public static class RequestBodyLimit
         return buffer;
     }
 
-    private static Task TooLargeAsync(HttpContext context, long maxBytes)
+    /// <summary>How much of an oversize body is read and thrown away before the 413 goes out.</summary>
+    public const long DrainBytes = 1024 * 1024;
+
+    private static async Task TooLargeAsync(HttpContext context, long maxBytes)
     {
-        // The rest of the body is not read: do not keep the connection for another request.
+        await DrainAsync(context);
+        // The rest of the body may not have been read: do not keep the connection for another request.
         context.Response.Headers.Connection = "close";
-        return Results.Problem(
+        await Results.Problem(
             statusCode: StatusCodes.Status413PayloadTooLarge,
             title: "Request body too large",
             detail: $"The request body is larger than {maxBytes} bytes.").ExecuteAsync(context);
+    }
+
+    /// <summary>
+    /// Reads what is left of a moderately oversize body (up to <see cref="DrainBytes"/>, as a lingering close does) so that
+    /// the client, still uploading, reads the 413 rather than a connection reset. Beyond that the connection is closed
+    /// with the body unread: a client sending megabytes past the limit may see a reset, and no more bytes are spent on it.
+    /// </summary>
+    private static async Task DrainAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength is > DrainBytes) return;
+        var chunk = new byte[16 * 1024];
+        long drained = 0;
+        try
+        {
+            int read;
+            while (drained < DrainBytes && (read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0) drained += read;
+        }
+        catch (BadHttpRequestException)
+        {
+            // Past Kestrel's limit, or a malformed chunk: answer anyway.
+        }
+        catch (IOException)
+        {
+            // The client gave up sending: answer anyway.
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 }

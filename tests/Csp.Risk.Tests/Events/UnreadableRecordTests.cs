@@ -50,7 +50,7 @@ public sealed partial class UnreadableRecordTests
 
     private static async Task<double> UnreadableCountAsync(RunningApp app)
     {
-        using var client = app.Client();
+        using var client = app.Management();
         var text = await client.GetStringAsync("/metrics");
         var match = CounterLine().Match(text);
         return match.Success ? double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
