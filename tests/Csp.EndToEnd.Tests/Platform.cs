@@ -48,7 +48,7 @@ public sealed class Platform : IAsyncLifetime
 
         var port = FreePort.Next();
         GatewayAddress = new Uri($"http://127.0.0.1:{port}");
-        Gateway = GatewayApp.Build([], builder =>
+        Gateway = GatewayApp.Build(["--environment=Testing"], builder => // the development issuer is refused in Production
         {
             builder.WebHost.UseUrls(GatewayAddress.ToString().TrimEnd('/'));
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(TestAuth.Configuration)
