@@ -91,12 +91,16 @@ public sealed class OidcAuthorityTests : IAsyncLifetime
     [InlineData("HS512")]
     public async Task A_dev_token_with_another_algorithm_is_401(string algorithm)
     {
-        await using var host = await AuthProbeHost.StartAsync(AuthorityAndDevIssuer());
-        var token = Tokens.DevTokenSignedWith(algorithm, TestAuth.SigningKey, TestAuth.Issuer, ("csp_role", "*:admin"));
+        // A key long enough for HS512, so that only the algorithm pin can refuse the token.
+        const string longKey = "a-development-key-long-enough-for-hs512-0123456789-0123456789-0123456789";
+        var settings = AuthorityAndDevIssuer();
+        settings["Auth:DevIssuer:SigningKey"] = longKey;
+        await using var host = await AuthProbeHost.StartAsync(settings);
+        var token = Tokens.DevTokenSignedWith(algorithm, longKey, TestAuth.Issuer, ("csp_role", "*:admin"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.GetAsync("/whoami", token)).StatusCode);
         // The same token with the development issuer's own algorithm is accepted: the refusal is the algorithm's.
-        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/whoami", Tokens.DevTokenSignedWith("HS256", TestAuth.SigningKey, TestAuth.Issuer, ("csp_role", "*:admin")))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/whoami", Tokens.DevTokenSignedWith("HS256", longKey, TestAuth.Issuer, ("csp_role", "*:admin")))).StatusCode);
     }
 
     [Fact]
