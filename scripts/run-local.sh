@@ -69,6 +69,9 @@ KEY_FILE="$DATA/dev-signing-key"
 export Auth__DevIssuer__Enabled=true
 export Auth__DevIssuer__SigningKey="$(cat "$KEY_FILE")"
 export Auth__DevIssuer__UsersFile="$ROOT/demo/users.json"
+# Services call each other over gRPC with service tokens: each signs its own with the development key for its name (no
+# token endpoint is configured locally), and each service's appsettings.json lists who may call it (Auth:AllowedServiceCallers).
+# Development, not Production: the development issuer refuses to start in Production.
 export Redis__Configuration="$REDIS_CONFIGURATION"
 export Redis__Database=0
 export DemoData__UsersPath="$ROOT/demo/users.json"
@@ -105,7 +108,7 @@ MSG
 python3 - "$ROOT/demo/users.json" <<'PY' 2>/dev/null || grep -o '"id": *"[^"]*"' demo/users.json
 import json, sys
 for u in json.load(open(sys.argv[1]))["users"]:
-    print(f"  {u['id']:<16} {','.join(u['roles']):<8} {u.get('agency') or '-':<22} {u.get('description','')}")
+    print(f"  {u['id']:<16} {','.join(u['roles']):<30} {u.get('agency') or '-':<22} {u.get('description','')}")
 PY
 cat <<MSG
 

@@ -24,7 +24,7 @@ settings["RateLimiting:PermitsPerMinute"] = "1000000";
 await using var service = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
 
 var gatewayAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-var gateway = GatewayApp.Build([], b =>
+var gateway = GatewayApp.Build(["--environment=Testing"], b => // the development issuer is refused in Production
 {
     b.WebHost.UseUrls(gatewayAddress.ToString().TrimEnd('/'));
     b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(TestAuth.Configuration)

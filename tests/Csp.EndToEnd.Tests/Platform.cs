@@ -59,7 +59,7 @@ public sealed class Platform : IAsyncLifetime
 
         var port = FreePort.Next();
         GatewayAddress = new Uri($"http://127.0.0.1:{port}");
-        Gateway = GatewayApp.Build([], builder =>
+        Gateway = GatewayApp.Build(["--environment=Testing"], builder => // the development issuer is refused in Production
         {
             Faults.Watch("gateway", builder, GatewayFault);
             builder.WebHost.UseUrls(GatewayAddress.ToString().TrimEnd('/'));

@@ -246,7 +246,7 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
         var users = await Gateway.Client.GetFromJsonAsync<JsonElement>("/dev/users");
         var manager = users.EnumerateArray().Single(u => u.GetProperty("id").GetString() == "sam.patel");
         Assert.Equal("medway-council", manager.GetProperty("agency").GetString());
-        Assert.Equal("manager", manager.GetProperty("roles")[0].GetString());
+        Assert.Equal("medway:manager", manager.GetProperty("roles")[0].GetString());
         Assert.Equal("medway", manager.GetProperty("partnerships")[0].GetString());
 
         var issued = await Gateway.GetAsync("/dev/token?user=daniel.okafor");

@@ -34,7 +34,8 @@ public sealed class RunningApp : IAsyncDisposable
                 ["Ports:Http"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Ports:Grpc"] = grpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
-            var app = build([], b =>
+            // The environment is chosen when the builder is created: setting it later does not reach IHostEnvironment.
+            var app = build(["--environment=Testing"], b =>
             {
                 b.Configuration.AddInMemoryCollection(config);
                 b.Environment.EnvironmentName = "Testing";

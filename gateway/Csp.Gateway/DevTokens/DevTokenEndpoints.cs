@@ -17,9 +17,9 @@ public static class DevTokenEndpoints
 
         if (string.IsNullOrWhiteSpace(auth.DevIssuer.UsersFile))
             throw new InvalidOperationException("Auth:DevIssuer:UsersFile must name the demo users file when the development issuer is enabled.");
-        // Relative to the content root, else beside the gateway's binaries (where the build copies demo/users.json).
+        // Relative to the content root. The gateway's build and publish output carry no users file: a local run points
+        // at demo/users.json in the repository (scripts/run-local.sh).
         var path = Path.GetFullPath(auth.DevIssuer.UsersFile, app.Environment.ContentRootPath);
-        if (!File.Exists(path)) path = Path.GetFullPath(auth.DevIssuer.UsersFile, AppContext.BaseDirectory);
         var users = DemoUsers.Load(path).ToDictionary(u => u.Id, StringComparer.Ordinal);
 
         app.Logger.LogWarning(
@@ -44,6 +44,8 @@ public static class DevTokenEndpoints
 
     public sealed record DevTokenRequest(string? User);
 
+    /// <param name="Roles">Partnership roles as the token carries them (<c>medway:manager</c>, <c>*:finance</c>).</param>
+    /// <param name="Partnerships">The partnerships those roles are held in (<c>*</c>: every partnership).</param>
     public sealed record DemoUserView(string Id, string Name, IReadOnlyList<string> Roles, string? Agency, IReadOnlyList<string> Partnerships, string Description);
 
     public sealed record DevTokenResponse(

@@ -6,6 +6,7 @@ using Csp.ActionPlan.Events;
 using Csp.ActionPlan.Storage;
 using Csp.BuildingBlocks.DemoData;
 using Csp.BuildingBlocks.EventBus;
+using Csp.BuildingBlocks.Grpc;
 using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Http;
 
@@ -37,7 +38,7 @@ public static class ActionPlanApp
         app.MapPlansApi();
         app.MapActionsApi();
         app.MapUpdateRoundsApi();
-        app.MapGrpcService<ActionPlanGrpcService>().RequireGrpcPort(app.Services);
+        app.MapCspGrpcService<ActionPlanGrpcService, Partnership>();
         app.Services.GetRequiredService<ActionPlanMetrics>().Register(app.Services);
         return app;
     }

@@ -1,5 +1,6 @@
 using Csp.BuildingBlocks.DemoData;
 using Csp.BuildingBlocks.EventBus;
+using Csp.BuildingBlocks.Grpc;
 using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.PartnershipCopy;
 using Csp.Contracts.ActionPlan.V1;
@@ -34,7 +35,7 @@ public static class RiskApp
         app.MapEventBusEndpoints();
         app.MapRiskMatrixApi();
         app.MapRisksApi();
-        app.MapGrpcService<RiskGrpcService>().RequireGrpcPort(app.Services);
+        app.MapCspGrpcService<RiskGrpcService, KnownPartnership>();
         app.Services.GetRequiredService<RiskMetrics>().Register(app.Services);
         return app;
     }
@@ -44,8 +45,9 @@ public static class RiskApp
         builder.Services.AddOptions<RiskOptions>().Bind(builder.Configuration.GetSection(RiskOptions.Section))
             .Validate(o => o.ActionPlanGrpc.IsAbsoluteUri && o.ActionPlanDeadline > TimeSpan.Zero, "Risk:ActionPlanGrpc must be an absolute URI and Risk:ActionPlanDeadline positive.")
             .ValidateOnStart();
-        // The trace context goes with every call (Grpc.Net.Client carries the current activity's traceparent).
-        builder.Services.AddGrpcClient<ActionPlanQueries.ActionPlanQueriesClient>((sp, o) => o.Address = sp.GetRequiredService<IOptions<RiskOptions>>().Value.ActionPlanGrpc);
+        // With this service's own service token, retries of transient failures within each call's deadline, and the trace
+        // context (Grpc.Net.Client carries the current activity's traceparent).
+        builder.Services.AddCspGrpcClient<ActionPlanQueries.ActionPlanQueriesClient>(sp => sp.GetRequiredService<IOptions<RiskOptions>>().Value.ActionPlanGrpc);
         builder.Services.AddSingleton<RiskStore>();
         // The partnership copy: partnership.changed, and a full copy from the action plan (through the client above) when incomplete.
         builder.AddPartnershipCopy();

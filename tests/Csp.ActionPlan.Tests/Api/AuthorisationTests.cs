@@ -32,6 +32,29 @@ public class AuthorisationTests(ActionPlanHost host) : IClassFixture<ActionPlanH
     }
 
     [Fact]
+    public async Task Manager_in_one_partnership_and_board_in_another_manages_only_the_first_and_reads_both()
+    {
+        // One token: manager of medway, board member of other. A flat role set would let it manage both.
+        using var priya = host.App.Client(TestUser.With("priya.shah", "medway-council", $"{ActionPlanHost.Partnership}:manager", "other:board"));
+
+        Assert.Equal(HttpStatusCode.Created, (await priya.PostAsJsonAsync(Actions, ActionPlanHost.ActionBody())).StatusCode);
+        var otherActions = await host.Redis.SortedSetLengthAsync("actionplan:{other}:actions");
+        var inOther = await priya.PostAsJsonAsync("/api/partnerships/other/actions", ActionPlanHost.ActionBody(b => b["leadAgencyId"] = "kent-police"));
+        Assert.Equal(HttpStatusCode.Forbidden, inOther.StatusCode);
+        Assert.Equal(otherActions, await host.Redis.SortedSetLengthAsync("actionplan:{other}:actions"));
+        var plan = await priya.PutAsJsonAsync("/api/partnerships/other/plans/other-plan", new
+        {
+            title = "Other plan", startYear = 2024, endYear = 2027,
+            priorities = new object[] { new { id = "asb", title = "Anti-social behaviour", areasOfFocus = Array.Empty<object>() } },
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, plan.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await priya.GetAsync("/api/partnerships/other/actions")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await priya.GetAsync("/api/partnerships/other")).StatusCode);
+        var listed = await priya.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/partnerships");
+        Assert.Equal(["medway", "other"], listed.EnumerateArray().Select(p => p.GetProperty("id").GetString()!).Order().ToArray());
+    }
+
+    [Fact]
     public async Task Partner_updates_an_action_their_agency_leads()
     {
         var id = await host.CreateActionAsync(b => b["leadAgencyId"] = "kent-police");

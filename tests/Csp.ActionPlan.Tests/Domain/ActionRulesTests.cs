@@ -100,13 +100,13 @@ public class ActionRulesTests
     public void Partner_updates_only_actions_their_agency_leads_in_their_partnerships()
     {
         var action = AnAction(lead: "kent-police");
-        Caller Partner(string agency, string partnership) => new("u", "U", new HashSet<string> { Roles.Partner }, agency, new HashSet<string> { partnership });
+        Caller Partner(string agency, string partnership) => Caller.With("u", "U", agency, $"{partnership}:partner");
         Assert.True(AccessRules.CanUpdate(Partner("kent-police", "medway"), action));
         Assert.False(AccessRules.CanUpdate(Partner("medway-council", "medway"), action));
         Assert.False(AccessRules.CanUpdate(Partner("kent-police", "swale"), action));
-        var board = new Caller("b", "B", new HashSet<string> { Roles.Board }, "kent-police", new HashSet<string> { "medway" });
+        var board = Caller.With("b", "B", "kent-police", "medway:board");
         Assert.False(AccessRules.CanUpdate(board, action));
-        var manager = new Caller("m", "M", new HashSet<string> { Roles.Manager }, "medway-council", new HashSet<string> { "medway" });
+        var manager = Caller.With("m", "M", "medway-council", "medway:manager");
         Assert.True(AccessRules.CanUpdate(manager, action));
         Assert.False(AccessRules.CanManage(manager, "swale"));
         Assert.False(AccessRules.CanSetStatus(Partner("kent-police", "medway"), action, ActionStatus.Cancelled));

@@ -8,7 +8,7 @@ namespace Csp.BuildingBlocks.Tests.Audit;
 public sealed class AuditEntriesTests
 {
     private static readonly DateTimeOffset Now = new(2025, 11, 4, 9, 30, 0, TimeSpan.Zero);
-    private static readonly Caller Partner = new("daniel.okafor", "Daniel Okafor", new HashSet<string> { Roles.Partner }, "kent-police", new HashSet<string> { "medway" });
+    private static readonly Caller Partner = Caller.With("daniel.okafor", "Daniel Okafor", "kent-police", "medway:partner");
     private readonly AuditEntries _entries = new(new FixedClock(Now));
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

@@ -19,7 +19,7 @@ public sealed class AggregateWriterTests : IDisposable
 {
     private const string Partnership = "medway";
     private static readonly int Database = RedisServer.Instance.TakeDatabase();
-    private static readonly Caller Manager = new("sam.patel", "Sam Patel", new HashSet<string> { Roles.Manager }, "medway-council", new HashSet<string> { Partnership });
+    private static readonly Caller Manager = Caller.With("sam.patel", "Sam Patel", "medway-council", $"{Partnership}:manager");
     private readonly IDatabase _db = RedisServer.Instance.Connection.GetDatabase(Database);
     private readonly IHost _host;
 

@@ -5,7 +5,8 @@ namespace Csp.Gateway.Tests.Auth;
 
 /// <summary>
 /// A minimal real host using only <see cref="AuthenticationExtensions.AddCspAuthentication"/>, as a service would:
-/// <c>/whoami</c> returns the <see cref="Caller"/> built from the token, <c>/admin-only</c> needs the admin role.
+/// <c>/whoami</c> returns the <see cref="Caller"/> built from the token (its partnership roles as <c>medway:manager</c>),
+/// <c>/admin-only</c> needs <c>*:admin</c>.
 /// </summary>
 public sealed class AuthProbeHost : IAsyncDisposable
 {
@@ -15,12 +16,15 @@ public sealed class AuthProbeHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static WebApplication Build(IDictionary<string, string?> settings, out string address)
+    /// <param name="environment">The host environment; tests run as <c>Testing</c>, as every test host does.</param>
+    /// <param name="logs">Where the host's log lines go, when a test reads them.</param>
+    public static WebApplication Build(IDictionary<string, string?> settings, out string address, string environment = "Testing", CapturedLogs? logs = null)
     {
         var port = FreePort.Next();
         address = $"http://127.0.0.1:{port}";
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Logging.ClearProviders();
+        if (logs is not null) builder.Logging.AddProvider(logs);
         builder.WebHost.UseUrls(address);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddCspAuthentication();
@@ -31,10 +35,10 @@ public sealed class AuthProbeHost : IAsyncDisposable
         app.MapGet("/whoami", (HttpContext context) =>
         {
             var caller = Caller.From(context.User);
-            return new CallerView(caller.Subject, caller.Name, caller.Roles.Order().ToList(), caller.Agency, caller.Partnerships.Order().ToList(),
-                context.User.Identity?.Name);
+            return new CallerView(caller.Subject, caller.Name, caller.Grants.Select(g => g.ToString()).Order().ToList(), caller.Agency,
+                caller.Partnerships.Order().ToList(), context.User.Identity?.Name);
         }).RequireAuthorization();
-        app.MapGet("/admin-only", () => "ok").RequireAuthorization(p => p.RequireRole(Roles.Admin));
+        app.MapGet("/admin-only", () => "ok").RequireAuthorization(p => p.RequireAssertion(c => Caller.From(c.User).IsAdmin));
         return app;
     }
 

@@ -11,10 +11,10 @@ public sealed class DevIssuerTokenTests
     private static Dictionary<string, string?> DevIssuerOn() => TestAuth.Configuration;
 
     [Fact]
-    public async Task Dev_issuer_token_becomes_a_caller_with_the_users_roles_agency_and_partnerships()
+    public async Task Dev_issuer_token_becomes_a_caller_with_the_users_roles_per_partnership_and_agency()
     {
         await using var host = await AuthProbeHost.StartAsync(DevIssuerOn());
-        var user = new DemoUser("daniel.okafor", "Tom Reed", [Roles.Partner, Roles.Board], "kent-police", ["medway", "swale"], "Kent Police inspector");
+        var user = new DemoUser("daniel.okafor", "Tom Reed", ["medway:partner", "swale:board"], "kent-police", "Kent Police inspector");
 
         var response = await host.GetAsync("/whoami", TestAuth.Token(user));
 
@@ -23,7 +23,7 @@ public sealed class DevIssuerTokenTests
         Assert.Equal("daniel.okafor", caller!.Subject);
         Assert.Equal("Tom Reed", caller.Name);
         Assert.Equal("Tom Reed", caller.IdentityName);
-        Assert.Equal(["board", "partner"], caller.Roles);
+        Assert.Equal(["medway:partner", "swale:board"], caller.Roles);
         Assert.Equal("kent-police", caller.Agency);
         Assert.Equal(["medway", "swale"], caller.Partnerships);
     }
@@ -32,11 +32,11 @@ public sealed class DevIssuerTokenTests
     public async Task Single_role_and_every_partnership_round_trip()
     {
         await using var host = await AuthProbeHost.StartAsync(DevIssuerOn());
-        var finance = new DemoUser("sam.okafor", "Sam Okafor", [Roles.Finance], "kent-pcc", ["*"], "PCC finance");
+        var finance = new DemoUser("sam.okafor", "Sam Okafor", ["*:finance"], "kent-pcc", "PCC finance");
 
         var caller = await (await host.GetAsync("/whoami", TestAuth.Token(finance))).Content.ReadFromJsonAsync<AuthProbeHost.CallerView>();
 
-        Assert.Equal(["finance"], caller!.Roles);
+        Assert.Equal(["*:finance"], caller!.Roles);
         Assert.Equal(["*"], caller.Partnerships);
     }
 
@@ -70,7 +70,7 @@ public sealed class DevIssuerTokenTests
         var token = TestAuth.Token(DemoCallers.Manager);
         var parts = token.Split('.');
         var claims = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Base64UrlDecode(parts[1]))!;
-        claims["role"] = JsonSerializer.SerializeToElement("admin");
+        claims["csp_role"] = JsonSerializer.SerializeToElement("*:admin");
         var forged = $"{parts[0]}.{Base64UrlEncode(JsonSerializer.SerializeToUtf8Bytes(claims))}.{parts[2]}";
 
         await AssertUnauthorizedProblem(await host.GetAsync("/whoami", forged));

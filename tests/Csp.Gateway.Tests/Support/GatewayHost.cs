@@ -29,20 +29,26 @@ public sealed class GatewayHost : IAsyncDisposable
         return new GatewayHost(app, address);
     }
 
-    public static WebApplication Build(IDictionary<string, string?> settings, out Uri address)
+    /// <param name="environment">The host environment; tests run as <c>Testing</c>, as every test host does.</param>
+    public static WebApplication Build(IDictionary<string, string?> settings, out Uri address, string environment = "Testing", CapturedLogs? logs = null)
     {
         var port = FreePort.Next();
         address = new Uri($"http://127.0.0.1:{port}");
         var url = address.ToString().TrimEnd('/');
-        return GatewayApp.Build([], builder =>
+        // The environment is chosen when the builder is created (setting builder.Environment later does not reach IHostEnvironment).
+        return GatewayApp.Build([$"--environment={environment}"], builder =>
         {
             builder.WebHost.UseUrls(url);
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+            if (logs is not null) builder.Logging.AddProvider(logs);
+            var all = new Dictionary<string, string?>(settings)
             {
                 ["Ports:Management"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Yarp"] = "Error",
-            });
+            };
+            // The gateway ships no users file; like a local run, tests point at the repository's demo users.
+            all.TryAdd("Auth:DevIssuer:UsersFile", RepoPaths.Demo("users.json"));
+            builder.Configuration.AddInMemoryCollection(all);
         });
     }
 

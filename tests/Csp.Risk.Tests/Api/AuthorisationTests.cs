@@ -28,6 +28,21 @@ public class AuthorisationTests(RiskHost host) : IClassFixture<RiskHost>
     }
 
     [Fact]
+    public async Task Manager_in_one_partnership_and_board_in_another_manages_only_the_first_and_reads_both()
+    {
+        // One token: manager of medway, board member of other. A flat role set would let it manage both.
+        using var priya = host.App.Client(TestUser.With("priya.shah", "medway-council", $"{RiskHost.Partnership}:manager", "other:board"));
+
+        Assert.Equal(HttpStatusCode.Created, (await priya.PostAsJsonAsync(Risks, RiskHost.RiskBody())).StatusCode);
+        var otherRisks = await host.Redis.SortedSetLengthAsync("risk:{other}:risks");
+        var inOther = await priya.PostAsJsonAsync("/api/partnerships/other/risks", RiskHost.RiskBody());
+        Assert.Equal(HttpStatusCode.Forbidden, inOther.StatusCode);
+        Assert.Equal(otherRisks, await host.Redis.SortedSetLengthAsync("risk:{other}:risks"));
+        Assert.Equal(HttpStatusCode.OK, (await priya.GetAsync("/api/partnerships/other/risks")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await priya.GetAsync(Risks)).StatusCode);
+    }
+
+    [Fact]
     public async Task Only_the_manager_creates_risks()
     {
         using var manager = host.App.Client(TestUser.Manager());

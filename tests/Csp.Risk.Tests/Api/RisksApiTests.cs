@@ -81,7 +81,7 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
         {
             var commands = scope.ServiceProvider.GetRequiredService<RiskCommands>();
             var partnership = await scope.ServiceProvider.GetRequiredService<IPartnershipLookup<KnownPartnership>>().FindAsync(p);
-            var caller = new Caller("mgr.heat", "Pat", new HashSet<string> { Roles.Manager }, "medway-council", new HashSet<string> { p });
+            var caller = Caller.With("mgr.heat", "Pat", "medway-council", $"{p}:manager");
             var manager = new Member<KnownPartnership>(caller, p, partnership!);
             RiskDraft Draft(string title, string current) => new("csp", title, null, null, null, null, null, "medway-council", "CSM", null, null,
                 Treatment.Treat, ReviewFrequency.Quarterly, null, null, current, null, "initial");

@@ -11,7 +11,9 @@ namespace Csp.ActionPlan.Api;
 
 /// <summary>
 /// gRPC queries for other services (risk and funding validate links; the portal and KPI service read summaries).
-/// Who may call: services inside the cluster only. It is served on the gRPC port, which the gateway never routes.
+/// Who may call: the services named in <c>Auth:AllowedServiceCallers</c>, each with its own service token, on the gRPC
+/// port only (which the gateway never routes). The building blocks' ServiceCallerInterceptor checks the token and the
+/// request's partnership_id (InvalidArgument when malformed, NotFound when unknown) before any method here runs.
 /// </summary>
 public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider clock) : ActionPlanQueries.ActionPlanQueriesBase
 {

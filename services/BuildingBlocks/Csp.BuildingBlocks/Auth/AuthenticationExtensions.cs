@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
@@ -34,28 +35,38 @@ public static class AuthenticationExtensions
         return builder;
     }
 
+    /// <summary>Algorithms the council's OIDC provider may sign with (RSA and EC families); never HMAC, never none.</summary>
+    public static readonly IReadOnlyList<string> AuthorityAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
     private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
     {
-        // Keep the token's own claim names (sub, role, partnership) instead of the WS-* URIs.
+        // Keep the token's own claim names (sub, csp_role, agency) instead of the WS-* URIs.
         jwt.MapInboundClaims = false;
         jwt.RequireHttpsMetadata = auth.RequireHttpsMetadata;
         jwt.Audience = auth.Audience;
-        if (!string.IsNullOrWhiteSpace(auth.Authority)) jwt.Authority = auth.Authority;
+        if (auth.HasAuthority) jwt.Authority = auth.Authority;
 
         var issuers = new List<string>();
-        var keys = new List<SecurityKey>();
+        var algorithms = new List<string>();
+        SecurityKey? devKey = null;
         if (auth.DevIssuer.Enabled)
         {
             issuers.Add(auth.DevIssuer.Issuer);
-            keys.Add(DevTokenIssuer.SigningKey(auth.DevIssuer));
+            algorithms.Add(DevTokenIssuer.Algorithm);
+            devKey = DevTokenIssuer.SigningKey(auth.DevIssuer);
         }
+        if (auth.HasAuthority) algorithms.AddRange(AuthorityAlgorithms);
 
-        // The handler adds the authority's issuer and keys from its discovery document; with neither source the lists
-        // stay empty and no token validates.
+        // The handler adds the authority's issuer from its discovery document; with neither source no token validates.
         jwt.TokenValidationParameters = new TokenValidationParameters
         {
             NameClaimType = CspClaims.Name,
-            RoleClaimType = CspClaims.Role,
+            RoleClaimType = CspClaims.PartnershipRole,
             ValidateIssuer = true,
             ValidIssuers = issuers,
             ValidateAudience = true,
@@ -64,12 +75,22 @@ public static class AuthenticationExtensions
             RequireExpirationTime = true,
             RequireSignedTokens = true,
             ValidateIssuerSigningKey = true,
-            IssuerSigningKeys = keys,
+            // Only the configured sources' algorithms: HS256 for development tokens, RSA/EC for the authority.
+            ValidAlgorithms = algorithms.Count > 0 ? algorithms : [DevTokenIssuer.Algorithm],
+            // The development key signs for the development issuer only: a token claiming any other issuer is checked
+            // against the authority's keys alone, and no key outside the resolver's answer is ever tried.
+            IssuerSigningKeyResolverUsingConfiguration = (_, token, kid, parameters, configuration) => SigningKeysFor(token.Issuer, kid, auth, devKey, parameters, configuration),
+            TryAllIssuerSigningKeys = false,
             ClockSkew = TimeSpan.FromSeconds(30),
         };
 
         jwt.Events = new JwtBearerEvents
         {
+            OnTokenValidated = context =>
+            {
+                if (context.Principal?.Identity is ClaimsIdentity identity) MapPartnershipRoles(identity, auth.Claims);
+                return Task.CompletedTask;
+            },
             OnChallenge = async context =>
             {
                 context.HandleResponse();
@@ -80,6 +101,36 @@ public static class AuthenticationExtensions
             OnForbidden = context => WriteProblem(context.HttpContext, StatusCodes.Status403Forbidden, "You do not have permission to do this",
                 "Your roles, agency or partnerships do not allow this request."),
         };
+    }
+
+    private static IEnumerable<SecurityKey> SigningKeysFor(string issuer, string? kid, AuthOptions auth, SecurityKey? devKey,
+        TokenValidationParameters parameters, BaseConfiguration? configuration)
+    {
+        if (devKey is not null && string.Equals(issuer, auth.DevIssuer.Issuer, StringComparison.Ordinal)) return [devKey];
+        if (!auth.HasAuthority) return [];
+        var keys = (configuration?.SigningKeys ?? Enumerable.Empty<SecurityKey>())
+            .Concat(parameters.IssuerSigningKeys ?? Enumerable.Empty<SecurityKey>())
+            .Where(k => k is not SymmetricSecurityKey)
+            .ToList();
+        return string.IsNullOrEmpty(kid) ? keys : keys.Where(k => k.KeyId == kid).ToList();
+    }
+
+    /// <summary>
+    /// Puts the partnership roles where <see cref="Caller.From"/> reads them (<c>csp_role</c>), from the claim the
+    /// configuration names (e.g. groups <c>csp:medway:manager</c>). When the source is another claim, any <c>csp_role</c>
+    /// the token carried itself is dropped: only the configured claim grants roles.
+    /// </summary>
+    internal static void MapPartnershipRoles(ClaimsIdentity identity, ClaimOptions claims)
+    {
+        if (claims.PartnershipRole == CspClaims.PartnershipRole && string.IsNullOrEmpty(claims.PartnershipRolePrefix)) return;
+        var values = identity.FindAll(claims.PartnershipRole).Select(c => c.Value).ToList();
+        foreach (var own in identity.FindAll(CspClaims.PartnershipRole).ToList()) identity.TryRemoveClaim(own);
+        foreach (var value in values)
+        {
+            if (!value.StartsWith(claims.PartnershipRolePrefix, StringComparison.Ordinal)) continue;
+            if (PartnershipRole.TryParse(value[claims.PartnershipRolePrefix.Length..], out var grant))
+                identity.AddClaim(new Claim(CspClaims.PartnershipRole, grant.ToString()));
+        }
     }
 
     /// <summary>The same <c>WWW-Authenticate</c> value the bearer handler writes when it handles the challenge itself.</summary>

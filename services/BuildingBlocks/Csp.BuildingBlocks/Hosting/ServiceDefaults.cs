@@ -1,5 +1,6 @@
 using System.Net;
 using Csp.BuildingBlocks.Auth;
+using Csp.BuildingBlocks.Grpc;
 using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Redis;
 using Microsoft.AspNetCore.Builder;
@@ -60,7 +61,7 @@ public static class ServiceDefaults
         builder.AddCspAuthentication();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         builder.Services.AddOpenApi();
-        builder.Services.AddGrpc();
+        builder.Services.AddCspGrpcServer();
         return builder;
     }
 
@@ -106,10 +107,8 @@ public static class ServiceDefaults
         return app;
     }
 
-    /// <summary>Requires the gRPC service to be reached on the gRPC port only.</summary>
-    public static void RequireGrpcPort(this IEndpointConventionBuilder endpoint, IServiceProvider services)
-    {
-        var ports = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ServicePorts>>().Value;
-        endpoint.RequireHost($"*:{ports.Grpc}");
-    }
+    /// <summary>Requires the endpoint to be reached on the gRPC port only: decided by the port the connection arrived on
+    /// (<see cref="Grpc.GrpcPortMatcherPolicy"/>), never by the client-written <c>Host</c> header.</summary>
+    public static TBuilder RequireGrpcPort<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.WithMetadata(new GrpcPortOnly());
 }

@@ -10,7 +10,9 @@ namespace Csp.Risk.Api;
 
 /// <summary>
 /// gRPC queries for other services (the KPI service derives "red risks"; the portal builds the governance pack).
-/// Who may call: services inside the cluster only. It is served on the gRPC port, which the gateway never routes.
+/// Who may call: the services named in <c>Auth:AllowedServiceCallers</c>, each with its own service token, on the gRPC
+/// port only (which the gateway never routes). The building blocks' ServiceCallerInterceptor checks the token and the
+/// request's partnership_id (InvalidArgument when malformed, NotFound when unknown) before any method here runs.
 /// </summary>
 public sealed class RiskGrpcService(RiskStore store, TimeProvider clock) : RiskQueries.RiskQueriesBase
 {

@@ -14,7 +14,8 @@ public sealed partial class RiskCommands
 {
     /// <summary>
     /// Links an action of the action plan as a mitigation, after asking the action-plan service that the action exists in
-    /// this partnership. Not found → 400 naming <c>actionId</c>; the action-plan service down or too slow → 503; in both
+    /// this partnership. Not found → 400 naming <c>actionId</c>; any other gRPC status (the action-plan service down, too
+    /// slow after the client's retries, refusing our service token, or failing) → 503; in both
     /// cases nothing is stored.
     /// </summary>
     public async Task<RiskOutcome> LinkMitigationAsync(Member<KnownPartnership> member, long id, MitigationDraft draft, long? ifMatch)
@@ -40,9 +41,15 @@ public sealed partial class RiskCommands
         {
             return RiskOutcome.Invalid(new ValidationErrors().Add("actionId", $"there is no action {actionId} in this partnership's action plan"));
         }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown)
+        catch (RpcException ex)
         {
-            logger.LogWarning(ex, "Action-plan service did not answer ({StatusCode}) checking action {ActionId} for risk {RiskId}", ex.StatusCode, actionId, id);
+            // Anything but the one answer we expect is the action plan not answering usefully: down or slow (Unavailable,
+            // after the client's retries, or DeadlineExceeded), or refusing us (Unauthenticated, PermissionDenied: a
+            // configuration fault), or failing (Internal, Unimplemented, ...). The caller gets 503 either way, never 500.
+            if (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+                logger.LogWarning(ex, "Action-plan service did not answer ({StatusCode}) checking action {ActionId} for risk {RiskId}", ex.StatusCode, actionId, id);
+            else
+                logger.LogError(ex, "Action-plan service answered {StatusCode} checking action {ActionId} for risk {RiskId}", ex.StatusCode, actionId, id);
             return RiskOutcome.Unavailable("The action-plan service (needed to check the action)");
         }
 
