@@ -138,6 +138,7 @@ public class IdempotencyTests(ActionPlanHost host) : IClassFixture<ActionPlanHos
 /// </summary>
 public class LostReplyTests
 {
+    // Its own partnership id: the business gauges are process-wide, and another host's "medway" would replace this one's.
     [Fact]
     public async Task A_commit_whose_reply_times_out_then_a_retry_with_the_same_key_leaves_exactly_one_action()
     {
@@ -148,10 +149,10 @@ public class LostReplyTests
         settings["ActionPlan:Overdue:ScanInterval"] = "01:00:00";
         await using var app = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
         using (var admin = app.Client(TestUser.Admin))
-            (await admin.PutAsJsonAsync("/api/partnerships/medway", new { name = "Medway CSP", agencies = new[] { new { id = "kent-police", name = "Kent Police", responsibleAuthority = true } } }))
+            (await admin.PutAsJsonAsync("/api/partnerships/lostreply", new { name = "Medway CSP", agencies = new[] { new { id = "kent-police", name = "Kent Police", responsibleAuthority = true } } }))
                 .EnsureSuccessStatusCode();
-        using var manager = app.Client(TestUser.Manager());
-        (await manager.PutAsJsonAsync("/api/partnerships/medway/plans/csp-2020-2024", new
+        using var manager = app.Client(TestUser.Manager("lostreply"));
+        (await manager.PutAsJsonAsync("/api/partnerships/lostreply/plans/csp-2020-2024", new
         {
             title = "Plan", startYear = 2020, endYear = 2024,
             priorities = new[] { new { id = "safeguarding", title = "Safeguarding", areasOfFocus = new[] { new { id = "cuckooing", title = "Cuckooing" } } } },
@@ -168,20 +169,20 @@ public class LostReplyTests
         Assert.Contains("unknown", (string?)problem["title"]);
         Assert.Contains("Idempotency-Key", (string?)problem["detail"]);
         var redis = RedisServer.Instance.Connection.GetDatabase(database);
-        Assert.Equal(1, await redis.SortedSetLengthAsync("actionplan:{medway}:actions")); // it was saved after all
+        Assert.Equal(1, await redis.SortedSetLengthAsync("actionplan:{lostreply}:actions")); // it was saved after all
 
         var retry = await manager.SendAsync(Post(body, "lost-reply-key"));
 
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         var created = (await retry.Content.ReadFromJsonAsync<JsonObject>())!;
-        var stored = await redis.SortedSetRangeByRankAsync("actionplan:{medway}:actions");
+        var stored = await redis.SortedSetRangeByRankAsync("actionplan:{lostreply}:actions");
         Assert.Equal((long)Assert.Single(stored), (long)created["id"]!);
-        Assert.Equal($"/api/partnerships/medway/actions/{created["id"]}", retry.Headers.Location?.OriginalString);
+        Assert.Equal($"/api/partnerships/lostreply/actions/{created["id"]}", retry.Headers.Location?.OriginalString);
     }
 
     private static HttpRequestMessage Post(JsonNode body, string key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/partnerships/medway/actions") { Content = JsonContent.Create(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/partnerships/lostreply/actions") { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", key);
         return request;
     }

@@ -91,6 +91,7 @@ public class PreconditionTests(ActionPlanHost host) : IClassFixture<ActionPlanHo
 /// </summary>
 public class ActionReferenceTests : IAsyncLifetime
 {
+    // Its own partnership id: the business gauges are process-wide, and another host's "medway" would replace this one's.
     private readonly ChangeBeforeCommit _hook = new();
     private RunningApp _app = null!;
     private int _database;
@@ -117,9 +118,9 @@ public class ActionReferenceTests : IAsyncLifetime
             b.Services.AddSingleton<IBeforeCommit>(_hook);
         }), settings);
         using var admin = _app.Client(TestUser.Admin);
-        (await admin.PutAsJsonAsync("/api/partnerships/medway", Partnership("kent-police", "medway-council"))).EnsureSuccessStatusCode();
-        using var manager = _app.Client(TestUser.Manager());
-        (await manager.PutAsJsonAsync("/api/partnerships/medway/plans/csp-2020-2024", Plan("cuckooing"))).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/partnerships/refcheck", Partnership("kent-police", "medway-council"))).EnsureSuccessStatusCode();
+        using var manager = _app.Client(TestUser.Manager("refcheck"));
+        (await manager.PutAsJsonAsync("/api/partnerships/refcheck/plans/csp-2020-2024", Plan("cuckooing"))).EnsureSuccessStatusCode();
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -141,17 +142,17 @@ public class ActionReferenceTests : IAsyncLifetime
         return await client.SendAsync(request);
     }
 
-    private Task<long> StoredActionsAsync() => RedisServer.Instance.Connection.GetDatabase(_database).SortedSetLengthAsync("actionplan:{medway}:actions");
+    private Task<long> StoredActionsAsync() => RedisServer.Instance.Connection.GetDatabase(_database).SortedSetLengthAsync("actionplan:{refcheck}:actions");
 
     [Fact]
     public async Task The_lead_agency_removed_before_the_commit_refuses_the_new_action()
     {
-        using var manager = _app.Client(TestUser.Manager());
+        using var manager = _app.Client(TestUser.Manager("refcheck"));
         using var admin = _app.Client(TestUser.Admin);
         var before = await StoredActionsAsync();
-        _hook.Once = async () => (await PutWithCurrentETagAsync(admin, "/api/partnerships/medway", Partnership("medway-council"))).EnsureSuccessStatusCode();
+        _hook.Once = async () => (await PutWithCurrentETagAsync(admin, "/api/partnerships/refcheck", Partnership("medway-council"))).EnsureSuccessStatusCode();
 
-        var response = await manager.PostAsJsonAsync("/api/partnerships/medway/actions", ActionPlanHost.ActionBody(b => b["supportingAgencyIds"] = new JsonArray()));
+        var response = await manager.PostAsJsonAsync("/api/partnerships/refcheck/actions", ActionPlanHost.ActionBody(b => b["supportingAgencyIds"] = new JsonArray()));
 
         Assert.Null(_hook.Once); // the change was made between the reads and the commit
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
@@ -161,12 +162,12 @@ public class ActionReferenceTests : IAsyncLifetime
     [Fact]
     public async Task The_plan_changed_before_the_commit_refuses_the_revision()
     {
-        using var manager = _app.Client(TestUser.Manager());
-        var created = await manager.PostAsJsonAsync("/api/partnerships/medway/actions", ActionPlanHost.ActionBody(b => b["supportingAgencyIds"] = new JsonArray()));
+        using var manager = _app.Client(TestUser.Manager("refcheck"));
+        var created = await manager.PostAsJsonAsync("/api/partnerships/refcheck/actions", ActionPlanHost.ActionBody(b => b["supportingAgencyIds"] = new JsonArray()));
         created.EnsureSuccessStatusCode();
         var path = created.Headers.Location!.OriginalString;
         // The plan loses the area of focus the action names, between the revision's reads and its commit.
-        _hook.Once = async () => (await PutWithCurrentETagAsync(manager, "/api/partnerships/medway/plans/csp-2020-2024", Plan())).EnsureSuccessStatusCode();
+        _hook.Once = async () => (await PutWithCurrentETagAsync(manager, "/api/partnerships/refcheck/plans/csp-2020-2024", Plan())).EnsureSuccessStatusCode();
 
         var revised = await PutWithCurrentETagAsync(manager, path,
             ActionPlanHost.ActionBody(b => { b["supportingAgencyIds"] = new JsonArray(); b["title"] = "Revised while the plan changed"; }));
