@@ -83,6 +83,20 @@ public class PreconditionTests(ActionPlanHost host) : IClassFixture<ActionPlanHo
         Assert.False(await host.Redis.KeyExistsAsync("actionplan:{medway\n}:partnership"));
         Assert.False(Csp.BuildingBlocks.Validation.Slug.IsValid("medway\n"));
     }
+
+    [Fact]
+    public async Task A_partnership_listed_before_its_first_write_committed_is_not_shown()
+    {
+        // The list of partnerships is written before a partnership's first transaction (another Redis Cluster slot);
+        // if that transaction never commits, the member has no document and is skipped.
+        await host.Redis.SetAddAsync("actionplan:partnerships", "ghost");
+        using var admin = host.App.Client(TestUser.Admin);
+
+        var listed = await admin.GetFromJsonAsync<JsonArray>("/api/partnerships");
+
+        Assert.DoesNotContain(listed!, p => (string?)p!["id"] == "ghost");
+        Assert.Contains(listed!, p => (string?)p!["id"] == "medway");
+    }
 }
 
 /// <summary>

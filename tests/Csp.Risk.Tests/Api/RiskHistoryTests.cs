@@ -169,4 +169,29 @@ public class RiskHistoryTests(RiskHost host) : IClassFixture<RiskHost>
         Assert.Equal(4, await host.Redis.SortedSetLengthAsync($"{key}:assessments"));
         Assert.Equal("5", (string?)await host.Redis.HashGetAsync(key, "version"));
     }
+
+    [Fact]
+    public async Task If_Match_on_a_matrix_not_stored_yet_is_412_and_loads_nothing()
+    {
+        await host.AnnouncePartnershipAsync("nomatrix", 1, "medway-council");
+        using var manager = host.App.Client(TestUser.Manager("nomatrix"));
+        var current = (await manager.GetFromJsonAsync<JsonObject>("/api/partnerships/nomatrix/risk-matrix"))!;
+        var request = new HttpRequestMessage(HttpMethod.Put, "/api/partnerships/nomatrix/risk-matrix") { Content = JsonContent.Create(current["matrix"]) };
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await manager.SendAsync(request)).StatusCode);
+        Assert.False(await host.Redis.KeyExistsAsync("risk:{nomatrix}:matrix"));
+    }
+
+    [Fact]
+    public async Task A_partnership_listed_before_its_first_write_committed_counts_as_an_empty_register()
+    {
+        // The list of partnerships is written before a partnership's first transaction (another Redis Cluster slot);
+        // if that transaction never commits, the member has no documents, and readers take it as empty.
+        await host.Redis.SetAddAsync("risk:partnerships", "ghost");
+
+        var metrics = await host.App.Client().GetStringAsync("/metrics");
+
+        Assert.Contains("csp_risks_above_tolerance{partnership=\"ghost\"} 0", metrics);
+    }
 }
