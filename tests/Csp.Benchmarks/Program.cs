@@ -1,6 +1,7 @@
 // Measures the action-plan API on real Redis and loopback HTTP: each scenario direct to the service and through the
 // gateway (same process, same run, so the ratio is the gateway's cost), plus outbox-to-subscriber event latency.
-// Bounded: a fixed number of requests per scenario and a time cap. Usage: dotnet run -c Release -- [requests]
+// Then the cost of a risk reassessment with 10 and with 2,000 assessments already made (ReassessmentCost.cs).
+// Bounded: a fixed number of requests per scenario and a time cap. Usage: dotnet run -c Release -- [requests] | reassessment
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -12,6 +13,14 @@ using Csp.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+
+if (args.Contains("reassessment"))
+{
+    // Only the risk reassessment cost: dotnet run -c Release -- reassessment
+    Console.WriteLine(await ReassessmentCost.RunAsync());
+    await RedisServer.Instance.DisposeAsync();
+    return;
+}
 
 var requests = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 2000;
 var concurrency = 8;
@@ -127,6 +136,8 @@ Console.WriteLine($"update → action.status-changed on the bus: p50 {eventLaten
 
 await gateway.StopAsync();
 await gateway.DisposeAsync();
+Console.WriteLine();
+Console.WriteLine(await ReassessmentCost.RunAsync());
 await RedisServer.Instance.DisposeAsync();
 
 internal sealed record Result(string Name, int Count, int Errors, double PerSecond, double P50, double P95, double P99);

@@ -15,7 +15,7 @@ public class RedisKeyspaceTests(Platform platform) : PlatformTest(platform)
     {
         // Something through every path: a write (state, index, outbox, audit), its event (stream, consumer group, inbox).
         using var manager = await Platform.SignInAsync("sam.patel");
-        var risks = await manager.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/partnerships/medway/risks");
+        var risks = (await manager.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/partnerships/medway/risks"))!["items"]!.AsArray();
         Assert.NotEmpty(risks!);
         await Eventually.TrueAsync(async () => await Platform.Redis.KeyExistsAsync("events:partnership.changed"), "partnership events are published");
 

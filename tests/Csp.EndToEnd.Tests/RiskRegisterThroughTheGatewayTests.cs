@@ -14,7 +14,7 @@ public class RiskRegisterThroughTheGatewayTests(Platform platform) : PlatformTes
     public async Task The_board_reads_the_seed_risks_in_the_councils_notation_and_the_heat_map()
     {
         using var board = await Platform.SignInAsync("olivia.grant");
-        var register = await board.GetFromJsonAsync<JsonArray>($"{Risks}?register=csp");
+        var register = (await board.GetFromJsonAsync<JsonObject>($"{Risks}?register=csp"))!["items"]!.AsArray();
         var ratings = register!.ToDictionary(r => (string)r!["title"]!, r => (string)r!["current"]!["rating"]!);
         Assert.Equal("E2", ratings["Decreased agency buy-in"]);
         Assert.Equal("D3", ratings["Legislation"]);
@@ -30,7 +30,7 @@ public class RiskRegisterThroughTheGatewayTests(Platform platform) : PlatformTes
         using var manager = await Platform.SignInAsync("sam.patel");
         var actions = await manager.GetFromJsonAsync<JsonObject>("/api/partnerships/medway/actions?agency=kent-police&status=on-track&pageSize=200");
         var action = actions!["items"]!.AsArray().First(a => (string?)a!["leadAgencyId"] == "kent-police")!;
-        var risk = (await manager.GetFromJsonAsync<JsonArray>(Risks))!.First()!;
+        var risk = (await manager.GetFromJsonAsync<JsonObject>(Risks))!["items"]!.AsArray().First()!;
 
         var link = await manager.PostAsJsonAsync($"{Risks}/{risk["id"]}/mitigations", new { actionId = (long)action["id"]! });
         Assert.Equal(HttpStatusCode.Created, link.StatusCode);

@@ -25,7 +25,7 @@ public class TraceContextTests(Platform platform) : PlatformTest(platform)
             ?? throw new InvalidOperationException("no actions");
         var action = actions["items"]!.AsArray().Select(a => a!.AsObject()).First(a => (string?)a["leadAgencyId"] == "kent-police");
         var actionId = (long)action["id"]!;
-        var risk = (await manager.GetFromJsonAsync<JsonArray>(Risks))!.Select(r => r!.AsObject()).Last();
+        var risk = (await manager.GetFromJsonAsync<JsonObject>(Risks))!["items"]!.AsArray().Select(r => r!.AsObject()).Last();
         Assert.Equal(HttpStatusCode.Created, (await manager.PostAsJsonAsync($"{Risks}/{risk["id"]}/mitigations", new { actionId })).StatusCode);
 
         var trace = ActivityTraceId.CreateRandom().ToHexString();

@@ -32,10 +32,40 @@ public sealed class AuditEntriesTests
         Assert.Equal("update", entry.Action);
         Assert.Equal("action", entry.EntityType);
         Assert.Equal("42", entry.EntityId);
-        Assert.Equal(StorageJson.Serialize(before), entry.Before);
-        Assert.Equal(StorageJson.Serialize(after), entry.After);
+        Assert.Equal("""{"status":"on-track"}""", entry.Before);
+        Assert.Equal("""{"status":"completed"}""", entry.After);
         Assert.Equal(request.TraceId.ToHexString(), entry.CorrelationId);
         Assert.Matches("^[0-9a-f]{32}$", entry.CorrelationId);
+    }
+
+    private sealed record Rating(string Band, int Score);
+
+    private sealed record Risk(long Id, string Title, Rating Current, IReadOnlyList<string> Notes, string? ClosedBecause);
+
+    [Fact]
+    public void An_entry_holds_only_the_fields_that_changed_nested_objects_by_their_changed_fields()
+    {
+        var before = new Risk(3, "Legislation", new Rating("amber", 9), ["first"], null);
+        var after = before with { Current = new Rating("red", 9), Notes = ["first", "second"], ClosedBecause = "merged" };
+
+        var entry = _entries.For(Partner, "risk.assessed", "risk", 3, before, after);
+
+        Assert.Equal("""{"current":{"band":"amber"},"notes":["first"],"closedBecause":null}""", entry.Before);
+        Assert.Equal("""{"current":{"band":"red"},"notes":["first","second"],"closedBecause":"merged"}""", entry.After);
+    }
+
+    [Fact]
+    public void An_entry_does_not_grow_with_what_did_not_change()
+    {
+        var small = new Risk(3, "Legislation", new Rating("amber", 9), [], null);
+        var large = small with { Notes = Enumerable.Range(0, 2000).Select(i => $"note {i}").ToList() };
+
+        var onSmall = _entries.For(Partner, "risk.assessed", "risk", 3, small, small with { Current = new Rating("red", 12) });
+        var onLarge = _entries.For(Partner, "risk.assessed", "risk", 3, large, large with { Current = new Rating("red", 12) });
+
+        Assert.Equal(onSmall.Before, onLarge.Before);
+        Assert.Equal(onSmall.After, onLarge.After);
+        Assert.True(onLarge.After!.Length < 100, onLarge.After);
     }
 
     [Fact]

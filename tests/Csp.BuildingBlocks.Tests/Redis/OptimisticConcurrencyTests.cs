@@ -30,7 +30,7 @@ public sealed class OptimisticConcurrencyTests
     {
         var attempts = new Attempts(lost: 0);
 
-        var outcome = await OptimisticConcurrency.RetryAsync(ifMatch, attempts.RunAsync, "the thing is busy");
+        var outcome = await OptimisticConcurrency.RetryAsync(ifMatch is { } v ? IfMatch.Of(v) : null, attempts.RunAsync, "the thing is busy");
 
         Assert.True(outcome.IsOk);
         Assert.Equal(1, outcome.Value);
@@ -53,7 +53,7 @@ public sealed class OptimisticConcurrencyTests
     {
         var attempts = new Attempts(lost: 1);
 
-        var outcome = await OptimisticConcurrency.RetryAsync(4, attempts.RunAsync, "the thing is busy");
+        var outcome = await OptimisticConcurrency.RetryAsync(IfMatch.Of(4), attempts.RunAsync, "the thing is busy");
 
         Assert.Equal(OutcomeKind.PreconditionFailed, outcome.Kind);
         Assert.Equal(StatusCodes.Status412PreconditionFailed, StatusOf(outcome));

@@ -56,7 +56,7 @@ public class DemoDataTests(DemoPlatform platform) : IClassFixture<DemoPlatform>
         Assert.Equal(before, await platform.Redis.StreamLengthAsync("risk:{medway}:audit"));
 
         using var board = platform.Risk.Client(TestUser.Board());
-        var risks = (await board.GetFromJsonAsync<JsonArray>("/api/partnerships/medway/risks"))!.ToDictionary(r => (string)r!["title"]!);
+        var risks = (await board.GetFromJsonAsync<JsonObject>("/api/partnerships/medway/risks"))!["items"]!.AsArray().ToDictionary(r => (string)r!["title"]!);
         Assert.Equal("E2", (string?)risks["Decreased agency buy-in"]!["current"]!["rating"]);
         Assert.Equal("improving", (string?)risks["Decreased agency buy-in"]!["directionOfTravel"]);
         Assert.Equal("E2", (string?)risks["A wide range of CSP objectives"]!["current"]!["rating"]);

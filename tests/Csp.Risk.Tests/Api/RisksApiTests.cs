@@ -193,9 +193,9 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
         Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
         Assert.Equal("closed", (string?)(await closed.Content.ReadFromJsonAsync<JsonObject>())!["status"]);
         Assert.Equal(HttpStatusCode.Conflict, (await manager.PostAsJsonAsync($"{Risks}/{id}/assessments", new { current = "D3", rationale = "x" })).StatusCode);
-        var open = (await manager.GetFromJsonAsync<JsonArray>(Risks))!;
+        var open = (await manager.GetFromJsonAsync<JsonObject>(Risks))!["items"]!.AsArray();
         Assert.DoesNotContain(open, r => (long)r!["id"]! == id);
-        var all = (await manager.GetFromJsonAsync<JsonArray>($"{Risks}?status=all"))!;
+        var all = (await manager.GetFromJsonAsync<JsonObject>($"{Risks}?status=all"))!["items"]!.AsArray();
         Assert.Contains(all, r => (long)r!["id"]! == id);
     }
 
@@ -205,10 +205,10 @@ public class RisksApiTests(RiskHost host) : IClassFixture<RiskHost>
         var taskForce = await host.CreateRiskAsync(b => { b["register"] = "medway-task-force"; b["title"] = "Too many objectives across a wide geographical area"; });
         var red = await host.CreateRiskAsync(b => b["current"] = "A1");
         using var board = host.App.Client(TestUser.Board());
-        var tf = (await board.GetFromJsonAsync<JsonArray>($"{Risks}?register=medway-task-force"))!;
+        var tf = (await board.GetFromJsonAsync<JsonObject>($"{Risks}?register=medway-task-force"))!["items"]!.AsArray();
         Assert.Contains(tf, r => (long)r!["id"]! == taskForce);
         Assert.All(tf, r => Assert.Equal("medway-task-force", (string?)r!["register"]));
-        var reds = (await board.GetFromJsonAsync<JsonArray>($"{Risks}?band=red"))!;
+        var reds = (await board.GetFromJsonAsync<JsonObject>($"{Risks}?band=red"))!["items"]!.AsArray();
         Assert.Contains(reds, r => (long)r!["id"]! == red);
         Assert.DoesNotContain(reds, r => (long)r!["id"]! == taskForce);
         Assert.Equal(HttpStatusCode.BadRequest, (await board.GetAsync($"{Risks}?band=purple")).StatusCode);

@@ -49,7 +49,7 @@ public class RiskEntryTests
         var revised = risk.Revise("medway-task-force", Details with { Title = "Legislation and guidance" }, null);
         Assert.Equal("medway-task-force", revised.Register);
         Assert.Equal("Legislation and guidance", revised.Details.Title);
-        Assert.Equal(risk.Assessments, revised.Assessments);
+        Assert.Equal((risk.Latest, risk.PreviousRating, risk.AssessmentCount), (revised.Latest, revised.PreviousRating, revised.AssessmentCount));
         Assert.Equal(risk.NextReviewDate, revised.NextReviewDate);
         Assert.Equal(new DateOnly(2026, 2, 1), risk.Revise("csp", Details, new DateOnly(2026, 2, 1)).NextReviewDate);
         Assert.Equal("csp", risk.Register); // the original is unchanged
@@ -76,7 +76,11 @@ public class RiskEntryTests
         var risk = RiskEntry.Create(1, "medway", "csp", Details, new AssessmentDetails(null, R(before), null, "first"), "u", "U", At, null)
             .Reassess(new AssessmentDetails(null, R(now), null, "again"), "u", "U", new DateTimeOffset(2026, 7, 15, 10, 0, 0, TimeSpan.Zero), null);
         Assert.Equal(expected, risk.DirectionOfTravel);
-        var movement = Assert.Single(HeatMap.Of("medway", null, Council, [risk], today).Movements);
+        // The latest assessment came after the cut-off, so the rating then is the one in force from the history.
+        var cutOff = HeatMap.CutOff(today);
+        Assert.True(risk.NeedsHistoryAt(cutOff));
+        var inForce = new Dictionary<long, Assessment> { [1] = new(At, "u", "U", R(before), R(before), null, "first", 1) };
+        var movement = Assert.Single(HeatMap.Of("medway", null, Council, [risk], today, inForce).Movements);
         Assert.Equal(expected, movement.Direction);
         Assert.Equal(before, movement.PreviousRating);
     }

@@ -63,7 +63,9 @@ public class RiskRulesTests
         Assert.Equal("E3", later.Target!.Rating);
         Assert.Equal("D2", later.Current.Rating);
         Assert.Equal(new DateOnly(2026, 5, 5), later.NextReviewDate);
-        Assert.Equal(2, later.Assessments.Count);
+        Assert.Equal(2, later.AssessmentCount);
+        Assert.Equal(2, later.Latest.Number);
+        Assert.Equal("D3", later.PreviousRating!.Rating);
     }
 
     [Fact]

@@ -1,21 +1,44 @@
 using System.Text.Json.Nodes;
 using Csp.BuildingBlocks.Redis;
 using Csp.Risk.Domain;
+using Csp.Risk.Storage;
 using Csp.TestSupport;
 
 namespace Csp.Risk.Tests.Storage;
 
-/// <summary>Documents stored by an earlier version of the service (before the risk's setters became private) still load,
-/// and are stored again under the same property names, with the same values.</summary>
+/// <summary>Documents stored by earlier versions of the service still load, and are stored again under the same property
+/// names, with the same values. A risk is in format 2 (its latest assessment inside, its history beside it: risk-v2.json);
+/// a risk stored in format 1 (every assessment inside: risk-v1.json) is upgraded to format 2 with its history on first
+/// read (see <see cref="StoredRisk"/>; the store's migration is tested against real Redis in RiskMigrationTests).</summary>
 public class StoredDocumentTests
 {
     private static string Stored(string file) => RepoPaths.ReadText("tests", "Csp.Risk.Tests", "Storage", "StoredDocuments", file);
 
     [Fact]
-    public void A_stored_risk_loads_with_its_details_history_and_mitigations()
+    public void A_stored_risk_loads_with_its_details_latest_assessment_and_mitigations()
     {
-        var risk = StorageJson.Deserialize<RiskEntry>(Stored("risk.json"));
+        var risk = StorageJson.Deserialize<RiskEntry>(Stored("risk-v2.json"));
 
+        AssertTheStoredRisk(risk);
+        Assert.Null(StoredRisk.Upgrade(Stored("risk-v2.json"))); // already current: nothing to migrate
+    }
+
+    [Fact]
+    public void A_risk_stored_with_its_history_inside_is_upgraded_to_the_latest_assessment_and_a_numbered_history()
+    {
+        var upgraded = StoredRisk.Upgrade(Stored("risk-v1.json"))!;
+
+        Assert.Equal(["D2", "D2", "E2"], upgraded.History.Select(a => a.Current.Rating).ToArray());
+        Assert.Equal([1, 2, 3], upgraded.History.Select(a => a.Number).ToArray());
+        Assert.Equal(new DateTimeOffset(2026, 7, 26, 10, 0, 0, TimeSpan.FromHours(1)), upgraded.History[1].At);
+        Assert.Null(JsonNode.Parse(upgraded.Json)!["assessments"]);
+        AssertTheStoredRisk(StorageJson.Deserialize<RiskEntry>(upgraded.Json));
+        // The upgrade gives exactly the format-2 document of the same risk.
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Stored("risk-v2.json")), JsonNode.Parse(upgraded.Json)), upgraded.Json);
+    }
+
+    private static void AssertTheStoredRisk(RiskEntry risk)
+    {
         Assert.Equal(1, risk.Id);
         Assert.Equal("medway", risk.PartnershipId);
         Assert.Equal("csp", risk.Register);
@@ -31,13 +54,13 @@ public class StoredDocumentTests
         Assert.Null(risk.ClosedAt);
         Assert.Null(risk.ReviewOverdueRaisedFor);
 
-        Assert.Equal(3, risk.Assessments.Count);
-        Assert.Equal(["D2", "D2", "E2"], risk.Assessments.Select(a => a.Current.Rating).ToArray());
+        Assert.Equal(3, risk.AssessmentCount);
+        Assert.Equal(3, risk.Latest.Number);
+        Assert.Equal("D2", risk.PreviousRating!.Rating);
         Assert.Equal(("E", "2", "green", 6), (risk.Current.Likelihood, risk.Current.Impact, risk.Current.Band, risk.Current.Score));
         Assert.Equal("C2", risk.Inherent!.Rating);
         Assert.Equal("E2", risk.Target!.Rating);
         Assert.Equal("Chloe Bennett", risk.Latest.ByName);
-        Assert.Equal(new DateTimeOffset(2026, 7, 26, 10, 0, 0, TimeSpan.FromHours(1)), risk.Assessments[1].At);
         Assert.Equal(Direction.Improving, risk.DirectionOfTravel);
 
         var mitigation = Assert.Single(risk.Mitigations);
@@ -63,12 +86,12 @@ public class StoredDocumentTests
     }
 
     [Theory]
-    [InlineData("risk.json")]
+    [InlineData("risk-v2.json")]
     [InlineData("known-partnership.json")]
     public void A_loaded_document_is_stored_again_under_the_same_property_names(string file)
     {
         var stored = JsonNode.Parse(Stored(file))!;
-        var again = JsonNode.Parse(file == "risk.json"
+        var again = JsonNode.Parse(file == "risk-v2.json"
             ? StorageJson.Serialize(StorageJson.Deserialize<RiskEntry>(Stored(file)))
             : StorageJson.Serialize(StorageJson.Deserialize<KnownPartnership>(Stored(file))))!;
         Assert.Equal(PropertyPaths(stored), PropertyPaths(again));

@@ -23,13 +23,14 @@ public static class ActionsApi
             .Reads<PageView<ActionView>>();
         group.MapGet("summary", SummaryAsync).WithSummary("Counts by priority × strand × status, and overdue (members).").Reads<SummaryView>();
         group.MapGet("{actionId:long}", GetAsync).WithSummary("One action with its RAG; ETag header (members).").Reads<ActionView>();
-        group.MapPost("", CreateAsync).WithSummary("Add an action to the plan (manager).").Writes<ActionView>(StatusCodes.Status201Created);
+        group.MapPost("", CreateAsync).WithSummary("Add an action to the plan (manager). Optional Idempotency-Key.").Writes<ActionView>(StatusCodes.Status201Created)
+            .Idempotent();
         group.MapPut("{actionId:long}", ReviseAsync).WithSummary("Revise an action's definition; If-Match required (manager).")
             .Writes<ActionView>().WithIfMatch();
         group.MapGet("{actionId:long}/updates", UpdatesAsync).WithSummary("The action's dated updates, oldest first (members).").Reads<List<ActionUpdate>>();
         group.MapPost("{actionId:long}/updates", PostUpdateAsync)
-            .WithSummary("Record an update: status, progress, commentary (lead agency's partners, manager). Optional If-Match.")
-            .Writes<ActionView>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status412PreconditionFailed);
+            .WithSummary("Record an update: status, progress, commentary (lead agency's partners, manager). Optional If-Match and Idempotency-Key.")
+            .Writes<ActionView>(StatusCodes.Status201Created).ProducesProblems(StatusCodes.Status412PreconditionFailed).Idempotent();
         group.MapGet("{actionId:long}/audit", AuditAsync).WithSummary("Who changed the action, when, from what to what (manager).").Reads<List<AuditEntry>>();
     }
 
@@ -70,14 +71,12 @@ public static class ActionsApi
             : ApiJson.Json(ActionView.Of(action.Value, action.Version, UkTime.Today(clock)), action.Version, response);
     }
 
-    private static async Task<IResult> CreateAsync(Member<Partnership> member, ActionDraft draft, ActionPlanCommands commands, TimeProvider clock, HttpResponse response)
+    private static async Task<IResult> CreateAsync(Member<Partnership> member, ActionDraft draft, Idempotent once, ActionPlanCommands commands, TimeProvider clock)
     {
-        var outcome = await commands.CreateActionAsync(member, draft);
-        return outcome.ToResult(a =>
-        {
-            response.Headers.Location = $"/api/partnerships/{member.PartnershipId}/actions/{a.Value.Id}";
-            return ApiJson.Json(ActionView.Of(a.Value, a.Version, UkTime.Today(clock)), a.Version, response, StatusCodes.Status201Created);
-        });
+        var today = UkTime.Today(clock);
+        var reply = once.Replies<Versioned<PlanAction>>(a => Reply.Json(ActionView.Of(a.Value, a.Version, today), a.Version, StatusCodes.Status201Created,
+            location: $"/api/partnerships/{member.PartnershipId}/actions/{a.Value.Id}"));
+        return (await commands.CreateActionAsync(member, draft, reply)).ToResult(reply.Send);
     }
 
     private static async Task<IResult> ReviseAsync(Member<Partnership> member, long actionId, ActionDraft draft,
@@ -94,10 +93,11 @@ public static class ActionsApi
     }
 
     private static async Task<IResult> PostUpdateAsync(Member<Partnership> member, long actionId, UpdateDraft draft,
-        [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, ActionPlanCommands commands, TimeProvider clock, HttpResponse response)
+        [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, Idempotent once, ActionPlanCommands commands, TimeProvider clock)
     {
-        var outcome = await commands.RecordUpdateAsync(member, actionId, draft, ETags.IfMatch(ifMatch));
-        return outcome.ToResult(a => ApiJson.Json(ActionView.Of(a.Value, a.Version, UkTime.Today(clock)), a.Version, response, StatusCodes.Status201Created));
+        var today = UkTime.Today(clock);
+        var reply = once.Replies<Versioned<PlanAction>>(a => Reply.Json(ActionView.Of(a.Value, a.Version, today), a.Version, StatusCodes.Status201Created));
+        return (await commands.RecordUpdateAsync(member, actionId, draft, ETags.IfMatch(ifMatch), reply)).ToResult(reply.Send);
     }
 
     private static async Task<IResult> AuditAsync(Member<Partnership> member, long actionId, ActionPlanStore store)

@@ -22,8 +22,8 @@ public static class PartnershipsApi
             .WithSummary("Partnerships the caller belongs to (any signed-in user).")
             .Reads<List<PartnershipView>>().ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
         app.MapPut($"/api/partnerships/{{{PartnershipAccess.RouteParameter}}}", PutAsync).RequireAuthorization().WithTags(Tag)
-            .WithSummary("Create or change a partnership; If-Match when it exists (admin).")
-            .Writes<PartnershipView>(StatusCodes.Status201Created).Produces<PartnershipView>().WithIfMatch()
+            .WithSummary("Create or change a partnership; If-Match when it exists (admin). Optional Idempotency-Key.")
+            .Writes<PartnershipView>(StatusCodes.Status201Created).Produces<PartnershipView>().WithIfMatch().Idempotent()
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status503ServiceUnavailable);
 
         var partnership = app.MapPartnershipGroup<Partnership>("", Tag);
@@ -45,10 +45,10 @@ public static class PartnershipsApi
     }
 
     private static async Task<IResult> PutAsync(string partnershipId, PartnershipDraft draft, [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch,
-        ClaimsPrincipal user, ActionPlanCommands commands, HttpResponse response)
+        Idempotent once, ClaimsPrincipal user, ActionPlanCommands commands)
     {
-        var outcome = await commands.SetUpPartnershipAsync(Caller.From(user), partnershipId, draft, ETags.IfMatch(ifMatch));
-        return outcome.ToResult(p => ApiJson.Json(View(p.Value, p.Version), p.Version, response, p.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK));
+        var reply = once.Replies<Saved<Partnership>>(p => Reply.Json(View(p.Value, p.Version), p.Version, p.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK));
+        return (await commands.SetUpPartnershipAsync(Caller.From(user), partnershipId, draft, ETags.IfMatch(ifMatch), reply)).ToResult(reply.Send);
     }
 
     private static PartnershipView View(Partnership p, long version) => new(p.Id, p.Name, p.Agencies, version);

@@ -18,8 +18,8 @@ public static class PlansApi
         var group = app.MapPartnershipGroup<Partnership>("plans", "Plans");
         group.MapGet("", ListAsync).WithSummary("The partnership's plans, old and current (members).").Reads<List<PlanView>>();
         group.MapGet("{planId}", GetAsync).WithSummary("One plan with its priorities and areas of focus (members).").Reads<PlanView>();
-        group.MapPut("{planId}", PutAsync).WithSummary("Create or change a plan; If-Match when it exists (manager).")
-            .Writes<PlanView>(StatusCodes.Status201Created).Produces<PlanView>().WithIfMatch();
+        group.MapPut("{planId}", PutAsync).WithSummary("Create or change a plan; If-Match when it exists (manager). Optional Idempotency-Key.")
+            .Writes<PlanView>(StatusCodes.Status201Created).Produces<PlanView>().WithIfMatch().Idempotent();
     }
 
     private static async Task<IResult> ListAsync(Member<Partnership> member, ActionPlanStore store) =>
@@ -32,10 +32,10 @@ public static class PlansApi
     }
 
     private static async Task<IResult> PutAsync(Member<Partnership> member, string planId, PlanDraft draft,
-        [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, ActionPlanCommands commands, HttpResponse response)
+        [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, Idempotent once, ActionPlanCommands commands)
     {
-        var outcome = await commands.SetUpPlanAsync(member, planId, draft, ETags.IfMatch(ifMatch));
-        return outcome.ToResult(p => ApiJson.Json(View(p.Value, p.Version), p.Version, response, p.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK));
+        var reply = once.Replies<Saved<Plan>>(p => Reply.Json(View(p.Value, p.Version), p.Version, p.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK));
+        return (await commands.SetUpPlanAsync(member, planId, draft, ETags.IfMatch(ifMatch), reply)).ToResult(reply.Send);
     }
 
     private static PlanView View(Plan p, long version) => new(p.Id, p.PartnershipId, p.Title, p.StartYear, p.EndYear, p.Priorities, version);

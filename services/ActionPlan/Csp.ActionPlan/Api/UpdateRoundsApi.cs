@@ -16,7 +16,8 @@ public static class UpdateRoundsApi
     {
         var group = app.MapPartnershipGroup<Partnership>("update-rounds", "Update rounds");
         group.MapGet("", ListAsync).WithSummary("Rounds, newest first, with the number of actions still owed an update (members).").Reads<List<UpdateRoundView>>();
-        group.MapPost("", OpenAsync).WithSummary("Open a round for a quarter with a deadline (manager).").Writes<UpdateRoundView>(StatusCodes.Status201Created);
+        group.MapPost("", OpenAsync).WithSummary("Open a round for a quarter with a deadline (manager). Optional Idempotency-Key.")
+            .Writes<UpdateRoundView>(StatusCodes.Status201Created).Idempotent();
         group.MapGet("{roundId}", GetAsync).WithSummary("One round (members).").Reads<UpdateRoundView>();
         group.MapGet("{roundId}/outstanding", OutstandingAsync).WithSummary("Open actions not yet updated this round, by lead agency (members).")
             .Reads<List<OutstandingView>>();
@@ -49,13 +50,11 @@ public static class UpdateRoundsApi
         return ApiJson.Json(outstanding);
     }
 
-    private static async Task<IResult> OpenAsync(Member<Partnership> member, UpdateRoundDraft draft, ActionPlanCommands commands, TimeProvider clock, HttpResponse response)
+    private static async Task<IResult> OpenAsync(Member<Partnership> member, UpdateRoundDraft draft, Idempotent once, ActionPlanCommands commands, TimeProvider clock)
     {
-        var outcome = await commands.OpenUpdateRoundAsync(member, draft);
-        return outcome.ToResult(opened =>
-        {
-            response.Headers.Location = $"/api/partnerships/{member.PartnershipId}/update-rounds/{opened.Round.Id}";
-            return ApiJson.Json(UpdateRoundView.Of(opened.Round, opened.Outstanding, UkTime.Today(clock)), opened.Version, response, StatusCodes.Status201Created);
-        });
+        var today = UkTime.Today(clock);
+        var reply = once.Replies<OpenedRound>(opened => Reply.Json(UpdateRoundView.Of(opened.Round, opened.Outstanding, today), opened.Version,
+            StatusCodes.Status201Created, location: $"/api/partnerships/{member.PartnershipId}/update-rounds/{opened.Round.Id}"));
+        return (await commands.OpenUpdateRoundAsync(member, draft, reply)).ToResult(reply.Send);
     }
 }

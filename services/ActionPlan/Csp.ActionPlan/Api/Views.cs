@@ -15,8 +15,6 @@ public sealed record ActionView(
         a.IsOverdue(today), a.LastUpdatedAt, a.UpdateCount, a.CreatedAt, a.CreatedBy, a.CompletedAt, version);
 }
 
-public sealed record PageView<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
-
 public sealed record UpdateRoundView(string Id, string PartnershipId, string Period, DateOnly OpensOn, DateOnly Deadline, bool PastDeadline, int Outstanding, string CreatedBy, DateTimeOffset CreatedAt)
 {
     public static UpdateRoundView Of(UpdateRound r, int outstanding, DateOnly today) =>

@@ -20,6 +20,7 @@ namespace Csp.ActionPlan.Commands;
 public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit, TimeProvider clock, ILogger<ActionPlanCommands> logger)
 {
     private const string ActionContended = "The action is being changed by others right now; try again.";
+    private const string ReferencesChanged = "The plan or the partnership's agencies changed while the action was being saved; reload them and try again.";
 
     private DateOnly Today => UkTime.Today(clock);
 
@@ -27,7 +28,8 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
 
     /// <summary>Sets up a partnership, or changes it (If-Match required when it exists). Platform admins only. Every change
     /// causes <c>partnership.changed</c> carrying the version it is stored as.</summary>
-    public async Task<Outcome<Saved<Partnership>>> SetUpPartnershipAsync(Caller caller, string partnershipId, PartnershipDraft draft, long? ifMatch)
+    public async Task<Outcome<Saved<Partnership>>> SetUpPartnershipAsync(Caller caller, string partnershipId, PartnershipDraft draft, IfMatch? ifMatch,
+        IdempotentWrite<Saved<Partnership>>? once = null)
     {
         if (!AccessRules.CanAdminister(caller)) return Outcome<Saved<Partnership>>.Forbidden("Only a platform administrator sets up partnerships.");
         var errors = new ValidationErrors();
@@ -38,18 +40,20 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
         var current = await store.GetPartnershipAsync(partnershipId);
         if (Precondition<Saved<Partnership>>(current?.Version, ifMatch) is { } refused) return refused;
         var expected = current?.Version ?? 0;
+        var saved = new Saved<Partnership>(partnership, expected + 1, Created: current is null);
         var version = await store.SavePartnershipAsync(partnership, expected,
             audit.For(caller, current is null ? "partnership.created" : "partnership.changed", "partnership", partnershipId, current?.Value, partnership),
-            PartnershipEvents.Changed(partnership, expected + 1));
+            PartnershipEvents.Changed(partnership, expected + 1), once?.Prepare(saved));
         if (version is null) return Outcome<Saved<Partnership>>.Stale();
         logger.LogInformation("Partnership {PartnershipId} {Change} by {Subject}", partnershipId, current is null ? "set up" : "changed", caller.Subject);
-        return Outcome<Saved<Partnership>>.Ok(new(partnership, version.Value, Created: current is null));
+        return Outcome<Saved<Partnership>>.Ok(saved);
     }
 
     // Plans
 
     /// <summary>Sets up one of the partnership's plans, or changes it (If-Match required when it exists). The manager only.</summary>
-    public async Task<Outcome<Saved<Plan>>> SetUpPlanAsync(Member<Partnership> member, string planId, PlanDraft draft, long? ifMatch)
+    public async Task<Outcome<Saved<Plan>>> SetUpPlanAsync(Member<Partnership> member, string planId, PlanDraft draft, IfMatch? ifMatch,
+        IdempotentWrite<Saved<Plan>>? once = null)
     {
         var caller = member.Caller;
         if (!AccessRules.CanManage(caller, member.PartnershipId)) return Outcome<Saved<Plan>>.Forbidden("Only the partnership's manager sets up the plan.");
@@ -60,29 +64,30 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
 
         var current = await store.GetPlanAsync(member.PartnershipId, planId);
         if (Precondition<Saved<Plan>>(current?.Version, ifMatch) is { } refused) return refused;
+        var saved = new Saved<Plan>(plan, (current?.Version ?? 0) + 1, Created: current is null);
         var version = await store.SavePlanAsync(plan, current?.Version ?? 0,
-            audit.For(caller, current is null ? "plan.created" : "plan.changed", "plan", planId, current?.Value, plan));
-        return version is null ? Outcome<Saved<Plan>>.Stale() : Outcome<Saved<Plan>>.Ok(new(plan, version.Value, Created: current is null));
+            audit.For(caller, current is null ? "plan.created" : "plan.changed", "plan", planId, current?.Value, plan), once?.Prepare(saved));
+        return version is null ? Outcome<Saved<Plan>>.Stale() : Outcome<Saved<Plan>>.Ok(saved);
     }
 
     // Actions
 
     /// <summary>Adds an action to the plan (the manager only): not started, causing <c>action.created</c>.</summary>
-    public Task<Outcome<Versioned<PlanAction>>> CreateActionAsync(Member<Partnership> member, ActionDraft draft) =>
-        CreateActionAsync(member, draft, clock.GetUtcNow(), history: [], seedRef: null);
+    public Task<Outcome<Versioned<PlanAction>>> CreateActionAsync(Member<Partnership> member, ActionDraft draft, IdempotentWrite<Versioned<PlanAction>>? once = null) =>
+        CreateActionAsync(member, draft, clock.GetUtcNow(), history: [], seedRef: null, once);
 
     /// <summary>Demo data only: an action created at a past time with its dated history, stored in one transaction with its
     /// seed reference (so loading twice changes nothing). Like the demo file, it causes only <c>action.created</c>.</summary>
     public Task<Outcome<Versioned<PlanAction>>> CreateActionAsync(Member<Partnership> member, ActionDraft draft, SeededAction seed) =>
-        CreateActionAsync(member, draft, seed.CreatedAt, seed.History, seed.Ref);
+        CreateActionAsync(member, draft, seed.CreatedAt, seed.History, seed.Ref, once: null);
 
     private async Task<Outcome<Versioned<PlanAction>>> CreateActionAsync(Member<Partnership> member, ActionDraft draft, DateTimeOffset createdAt,
-        IReadOnlyList<SeededUpdate> history, string? seedRef)
+        IReadOnlyList<SeededUpdate> history, string? seedRef, IdempotentWrite<Versioned<PlanAction>>? once)
     {
         var (caller, partnershipId) = (member.Caller, member.PartnershipId);
         if (!AccessRules.CanManage(caller, partnershipId)) return Outcome<Versioned<PlanAction>>.Forbidden("Only the partnership's manager adds actions to the plan.");
         var errors = new ValidationErrors();
-        var definition = await DefineAsync(member, draft, errors);
+        var (definition, references) = await DefineAsync(member, draft, errors);
         var updates = history.Select(h => h.Draft.Validate(errors)).ToList();
         if (definition is null || !errors.IsEmpty) return Outcome<Versioned<PlanAction>>.Invalid(errors);
 
@@ -96,14 +101,14 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
             recorded.Add(result.Update!);
         }
         var version = await store.SaveActionAsync(action, 0, audit.For(caller, "action.created", "action", action.Id, null, action),
-            ActionEvents.Created(action), newUpdates: recorded, seedRef: seedRef);
-        if (version is null) return Outcome<Versioned<PlanAction>>.Conflict($"Action {action.Id} already exists.");
+            ActionEvents.Created(action), newUpdates: recorded, seedRef: seedRef, references: references, reply: once?.Prepare(new(action, 1)));
+        if (version is null) return Outcome<Versioned<PlanAction>>.Conflict(ReferencesChanged);
         logger.LogInformation("Action {ActionId} created in {PartnershipId} by {Subject}", action.Id, partnershipId, caller.Subject);
         return Outcome<Versioned<PlanAction>>.Ok(new(action, version.Value));
     }
 
     /// <summary>The manager revises what an action is; If-Match is required (428 without, 412 when stale).</summary>
-    public async Task<Outcome<Versioned<PlanAction>>> ReviseActionAsync(Member<Partnership> member, long id, ActionDraft draft, long? ifMatch)
+    public async Task<Outcome<Versioned<PlanAction>>> ReviseActionAsync(Member<Partnership> member, long id, ActionDraft draft, IfMatch? ifMatch)
     {
         var caller = member.Caller;
         var current = await store.GetActionAsync(member.PartnershipId, id);
@@ -112,11 +117,12 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
         if (Precondition<Versioned<PlanAction>>(current.Version, ifMatch) is { } refused) return refused;
 
         var errors = new ValidationErrors();
-        var definition = await DefineAsync(member, draft, errors);
+        var (definition, references) = await DefineAsync(member, draft, errors);
         if (definition is null) return Outcome<Versioned<PlanAction>>.Invalid(errors);
 
         var revised = current.Value.Revise(definition);
-        var version = await store.SaveActionAsync(revised, current.Version, audit.For(caller, "action.revised", "action", id, current.Value, revised), []);
+        var version = await store.SaveActionAsync(revised, current.Version, audit.For(caller, "action.revised", "action", id, current.Value, revised), [],
+            references: references);
         return version is null ? Outcome<Versioned<PlanAction>>.Stale() : Outcome<Versioned<PlanAction>>.Ok(new(revised, version.Value));
     }
 
@@ -124,7 +130,8 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
     /// If-Match, a stale ETag is refused (412); without it the update is appended to whatever is current (an update adds
     /// to the history, it does not overwrite another partner's). A status change causes <c>action.status-changed</c>, and
     /// completion <c>action.completed</c> too.</summary>
-    public async Task<Outcome<Versioned<PlanAction>>> RecordUpdateAsync(Member<Partnership> member, long id, UpdateDraft draft, long? ifMatch)
+    public async Task<Outcome<Versioned<PlanAction>>> RecordUpdateAsync(Member<Partnership> member, long id, UpdateDraft draft, IfMatch? ifMatch,
+        IdempotentWrite<Versioned<PlanAction>>? once = null)
     {
         var caller = member.Caller;
         var errors = new ValidationErrors();
@@ -138,13 +145,13 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
             if (details is null) return Outcome<Versioned<PlanAction>>.Invalid(errors);
             if (details.Status is { } status && !AccessRules.CanSetStatus(caller, current.Value, status))
                 return Outcome<Versioned<PlanAction>>.Forbidden("Only the partnership's manager cancels an action.");
-            if (ifMatch is not null && ifMatch != current.Version) return Outcome<Versioned<PlanAction>>.Stale();
+            if (ifMatch is not null && !ifMatch.Matches(current.Version)) return Outcome<Versioned<PlanAction>>.Stale();
 
             var result = current.Value.RecordUpdate(details, caller.Subject, caller.Name, caller.Agency, clock.GetUtcNow());
             if (!result.IsAccepted) return Outcome<Versioned<PlanAction>>.Conflict(result.RefusedBecause!);
             var updated = result.Action!;
             var version = await store.SaveActionAsync(updated, current.Version, audit.For(caller, "action.updated", "action", id, current.Value, updated),
-                ActionEvents.Updated(result, Today), newUpdates: [result.Update!]);
+                ActionEvents.Updated(result, Today), newUpdates: [result.Update!], reply: once?.Prepare(new(updated, current.Version + 1)));
             if (version is null) return null;
             logger.LogInformation("Action {ActionId} in {PartnershipId} updated to {Status} by {Subject}", id, member.PartnershipId, updated.Status, caller.Subject);
             return Outcome<Versioned<PlanAction>>.Ok(new(updated, version.Value));
@@ -174,7 +181,7 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
     // Update rounds
 
     /// <summary>Opens the round for a quarter (the manager only); a quarter has one round (409 for a second).</summary>
-    public async Task<Outcome<OpenedRound>> OpenUpdateRoundAsync(Member<Partnership> member, UpdateRoundDraft draft)
+    public async Task<Outcome<OpenedRound>> OpenUpdateRoundAsync(Member<Partnership> member, UpdateRoundDraft draft, IdempotentWrite<OpenedRound>? once = null)
     {
         var caller = member.Caller;
         if (!AccessRules.CanManage(caller, member.PartnershipId)) return Outcome<OpenedRound>.Forbidden("Only the partnership's manager opens an update round.");
@@ -182,24 +189,31 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
         var round = draft.Validate(member.PartnershipId, caller.Subject, clock.GetUtcNow(), errors);
         if (round is null) return Outcome<OpenedRound>.Invalid(errors);
 
-        var version = await store.SaveRoundAsync(round, 0, audit.For(caller, "update-round.opened", "update-round", round.Id, null, round));
-        if (version is null) return Outcome<OpenedRound>.Conflict($"A round for {round.Period} is already open.");
         var actions = (await store.ListActionsAsync(member.PartnershipId)).Select(a => a.Value);
-        return Outcome<OpenedRound>.Ok(new(round, version.Value, round.Outstanding(actions).Count));
+        var opened = new OpenedRound(round, 1, round.Outstanding(actions).Count);
+        var version = await store.SaveRoundAsync(round, 0, audit.For(caller, "update-round.opened", "update-round", round.Id, null, round), once?.Prepare(opened));
+        if (version is null) return Outcome<OpenedRound>.Conflict($"A round for {round.Period} is already open.");
+        return Outcome<OpenedRound>.Ok(opened);
     }
 
-    private async Task<ActionDefinition?> DefineAsync(Member<Partnership> member, ActionDraft draft, ValidationErrors errors)
+    /// <summary>Checks a definition against the plans and the partnership's agencies as they are now, and returns the versions
+    /// it was checked against: the save is conditional on them (a plan or agency removed before the commit refuses it).</summary>
+    private async Task<(ActionDefinition? Definition, ActionReferences? References)> DefineAsync(Member<Partnership> member, ActionDraft draft, ValidationErrors errors)
     {
-        var plans = (await store.ListPlansAsync(member.PartnershipId)).ToDictionary(p => p.Value.Id, p => p.Value);
-        return ActionDefinition.Validate(draft, planId => plans.GetValueOrDefault(planId), member.Partnership, errors);
+        var plans = (await store.ListPlansAsync(member.PartnershipId)).ToDictionary(p => p.Value.Id);
+        var partnership = await store.GetPartnershipAsync(member.PartnershipId);
+        var definition = ActionDefinition.Validate(draft, planId => plans.GetValueOrDefault(planId)?.Value, partnership?.Value ?? member.Partnership, errors);
+        if (definition is null || partnership is null) return (definition, null);
+        return (definition, new ActionReferences(plans[definition.PlanId].Version, partnership.Version));
     }
 
-    /// <summary>Overwriting a record that exists needs the version the caller read: 428 without it, 412 when it is not the
-    /// current one. Creating needs none.</summary>
-    private static Outcome<T>? Precondition<T>(long? currentVersion, long? ifMatch) =>
-        currentVersion is null ? null
+    /// <summary>Writing a record by PUT (RFC 9110 13.1.1): overwriting one that exists needs the version the caller read, 428
+    /// without it, 412 when If-Match does not match it (<c>*</c> matches any); creating needs none, and If-Match on a record
+    /// that does not exist yet is 412 (no current representation matches, not even <c>*</c>).</summary>
+    private static Outcome<T>? Precondition<T>(long? currentVersion, IfMatch? ifMatch) =>
+        currentVersion is null ? (ifMatch is null ? null : Outcome<T>.Stale())
         : ifMatch is null ? Outcome<T>.IfMatchRequired()
-        : ifMatch != currentVersion ? Outcome<T>.Stale()
+        : !ifMatch.Matches(currentVersion) ? Outcome<T>.Stale()
         : null;
 }
 

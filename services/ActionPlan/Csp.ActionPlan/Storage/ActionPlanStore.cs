@@ -2,6 +2,7 @@ using System.Globalization;
 using Csp.ActionPlan.Domain;
 using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.EventBus;
+using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Redis;
 using StackExchange.Redis;
 
@@ -29,12 +30,13 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
 
     public Task<Versioned<Partnership>?> GetPartnershipAsync(string id) => writer.ReadAsync<Partnership>(PartnershipKey(id));
 
-    public async Task<long?> SavePartnershipAsync(Partnership partnership, long expectedVersion, AuditEntry audit, IReadOnlyCollection<PendingEvent> events)
+    public async Task<long?> SavePartnershipAsync(Partnership partnership, long expectedVersion, AuditEntry audit, IReadOnlyCollection<PendingEvent> events,
+        IdempotentReply? reply = null)
     {
-        var version = await writer.SaveAsync(partnership.Id, PartnershipKey(partnership.Id), partnership, expectedVersion, audit, events);
-        // The list lives outside the partnership's slot, so it cannot join the transaction; adding twice is harmless.
-        if (version is not null) await Db.SetAddAsync(keys.Global("partnerships"), partnership.Id);
-        return version;
+        // The list lives outside the partnership's slot, so it cannot join the transaction: it is written first (adding twice
+        // is harmless), and a member whose document was never committed is skipped by ListPartnershipsAsync.
+        if (expectedVersion == 0) await Db.SetAddAsync(keys.Global("partnerships"), partnership.Id);
+        return await writer.SaveAsync(partnership.Id, PartnershipKey(partnership.Id), partnership, expectedVersion, audit, events, reply: reply);
     }
 
     // Plans
@@ -47,9 +49,9 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
 
     public Task<Versioned<Plan>?> GetPlanAsync(string partnershipId, string planId) => writer.ReadAsync<Plan>(PlanKey(partnershipId, planId));
 
-    public Task<long?> SavePlanAsync(Plan plan, long expectedVersion, AuditEntry audit) =>
+    public Task<long?> SavePlanAsync(Plan plan, long expectedVersion, AuditEntry audit, IdempotentReply? reply = null) =>
         writer.SaveAsync(plan.PartnershipId, PlanKey(plan.PartnershipId, plan.Id), plan, expectedVersion, audit, [],
-            tx => _ = tx.SetAddAsync(keys.For(plan.PartnershipId, "plans"), plan.Id));
+            tx => _ = tx.SetAddAsync(keys.For(plan.PartnershipId, "plans"), plan.Id), reply);
 
     // Actions
     public Task<long> NextActionIdAsync(string partnershipId) => Db.StringIncrementAsync(keys.For(partnershipId, "action-seq"));
@@ -64,15 +66,22 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
 
     /// <param name="newUpdates">Updates to append to the action's history, in the same transaction.</param>
     /// <param name="seedRef">For demo data: the seed reference recorded in the same transaction, so a reload skips it.</param>
+    /// <param name="references">The plan and partnership versions the action's definition was checked against: the save is
+    /// conditional on both being unchanged at commit, so a plan or agency removed meanwhile cannot leave a dangling reference.</param>
     public Task<long?> SaveActionAsync(PlanAction action, long expectedVersion, AuditEntry audit, IReadOnlyCollection<PendingEvent> events,
-        IReadOnlyCollection<ActionUpdate>? newUpdates = null, string? seedRef = null) =>
+        IReadOnlyCollection<ActionUpdate>? newUpdates = null, string? seedRef = null, ActionReferences? references = null, IdempotentReply? reply = null) =>
         writer.SaveAsync(action.PartnershipId, ActionKey(action.PartnershipId, action.Id), action, expectedVersion, audit, events, tx =>
         {
+            if (references is not null)
+            {
+                tx.AddCondition(Condition.HashEqual(PlanKey(action.PartnershipId, action.PlanId), "version", references.PlanVersion));
+                tx.AddCondition(Condition.HashEqual(PartnershipKey(action.PartnershipId), "version", references.PartnershipVersion));
+            }
             _ = tx.SortedSetAddAsync(keys.For(action.PartnershipId, "actions"), action.Id, action.Id);
             if (newUpdates is { Count: > 0 })
                 _ = tx.ListRightPushAsync(UpdatesKey(action.PartnershipId, action.Id), newUpdates.Select(u => (RedisValue)StorageJson.Serialize(u)).ToArray());
             if (seedRef is not null) _ = tx.HashSetAsync(keys.For(action.PartnershipId, "seed-refs"), seedRef, action.Id);
-        });
+        }, reply);
 
     /// <summary>The action's dated updates, oldest first.</summary>
     public async Task<IReadOnlyList<ActionUpdate>> GetUpdatesAsync(string partnershipId, long actionId) =>
@@ -88,9 +97,9 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
 
     public Task<Versioned<UpdateRound>?> GetRoundAsync(string partnershipId, string roundId) => writer.ReadAsync<UpdateRound>(RoundKey(partnershipId, roundId));
 
-    public Task<long?> SaveRoundAsync(UpdateRound round, long expectedVersion, AuditEntry audit) =>
+    public Task<long?> SaveRoundAsync(UpdateRound round, long expectedVersion, AuditEntry audit, IdempotentReply? reply = null) =>
         writer.SaveAsync(round.PartnershipId, RoundKey(round.PartnershipId, round.Id), round, expectedVersion, audit, [],
-            tx => _ = tx.SetAddAsync(keys.For(round.PartnershipId, "rounds"), round.Id));
+            tx => _ = tx.SetAddAsync(keys.For(round.PartnershipId, "rounds"), round.Id), reply);
 
     // Demo data: whether a seed reference has been loaded (so loading twice changes nothing).
     public async Task<bool> IsSeededAsync(string partnershipId, string seedRef) => await Db.HashExistsAsync(keys.For(partnershipId, "seed-refs"), seedRef);
@@ -104,3 +113,6 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
 
     private string UpdatesKey(string p, long id) => $"{ActionKey(p, id)}:updates";
 }
+
+/// <summary>The versions of the plan and the partnership (whose agencies an action names) that an action was checked against.</summary>
+public sealed record ActionReferences(long PlanVersion, long PartnershipVersion);

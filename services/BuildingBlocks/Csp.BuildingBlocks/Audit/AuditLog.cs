@@ -1,27 +1,75 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Csp.BuildingBlocks.Auth;
 using Csp.BuildingBlocks.Redis;
 using StackExchange.Redis;
 
 namespace Csp.BuildingBlocks.Audit;
 
-/// <summary>One audited write: who, when, what, before and after (JSON snapshots; null before = created). The correlation id is
-/// the W3C trace id of the work that made the write, so an entry leads to that request's logs across services.</summary>
+/// <summary>One audited write: who, when, what, and the fields it changed (JSON objects in the stored format: <see cref="Before"/>
+/// holds the changed fields' old values, <see cref="After"/> their new ones; null before = created, and then after is the
+/// whole new record). The correlation id is the W3C trace id of the work that made the write, so an entry leads to that
+/// request's logs across services.</summary>
 public sealed record AuditEntry(
     string Actor, DateTimeOffset At, string Action, string EntityType, string EntityId,
     string? Before, string? After, string? CorrelationId);
 
-/// <summary>Makes audit entries the same way in every service: who (the caller), what, of which record, before and after
-/// (snapshots in the stored format), now, under the current trace.</summary>
+/// <summary>Makes audit entries the same way in every service: who (the caller), what, of which record, what changed
+/// (in the stored format), now, under the current trace. An entry holds only what changed, never two whole copies of the
+/// record, so its size is the size of the change.</summary>
 public sealed class AuditEntries(TimeProvider clock)
 {
     /// <param name="before">The record before the change; null when it is being created.</param>
-    public AuditEntry For<T>(Caller who, string action, string entityType, string entityId, T? before, T after) where T : class =>
-        new(who.Subject, clock.GetUtcNow(), action, entityType, entityId,
-            before is null ? null : StorageJson.Serialize(before), StorageJson.Serialize(after), Activity.Current?.TraceId.ToHexString());
+    public AuditEntry For<T>(Caller who, string action, string entityType, string entityId, T? before, T after) where T : class
+    {
+        var (was, now) = before is null ? (null, StorageJson.Serialize(after)) : AuditDiff.Changed(StorageJson.Serialize(before), StorageJson.Serialize(after));
+        return new(who.Subject, clock.GetUtcNow(), action, entityType, entityId, was, now, Activity.Current?.TraceId.ToHexString());
+    }
 
     public AuditEntry For<T>(Caller who, string action, string entityType, long entityId, T? before, T after) where T : class =>
         For(who, action, entityType, entityId.ToString(System.Globalization.CultureInfo.InvariantCulture), before, after);
+}
+
+/// <summary>
+/// The fields that differ between two stored documents. Objects are compared field by field, nested objects recursively
+/// (<c>{"latest":{"current":...}}</c>); any other value, arrays included, is compared whole. A field that disappeared is
+/// null after; a field that appeared is null before.
+/// </summary>
+public static class AuditDiff
+{
+    public static (string Before, string After) Changed(string beforeJson, string afterJson)
+    {
+        var before = JsonNode.Parse(beforeJson);
+        var after = JsonNode.Parse(afterJson);
+        if (before is JsonObject b && after is JsonObject a)
+        {
+            var (was, now) = Diff(b, a);
+            return (was.ToJsonString(), now.ToJsonString());
+        }
+        return (beforeJson, afterJson);
+    }
+
+    private static (JsonObject Before, JsonObject After) Diff(JsonObject before, JsonObject after)
+    {
+        var was = new JsonObject();
+        var now = new JsonObject();
+        foreach (var name in before.Select(p => p.Key).Union(after.Select(p => p.Key), StringComparer.Ordinal))
+        {
+            var b = before[name];
+            var a = after[name];
+            if (JsonNode.DeepEquals(b, a)) continue;
+            if (b is JsonObject bo && a is JsonObject ao)
+            {
+                var (innerWas, innerNow) = Diff(bo, ao);
+                was[name] = innerWas;
+                now[name] = innerNow;
+                continue;
+            }
+            was[name] = b?.DeepClone();
+            now[name] = a?.DeepClone();
+        }
+        return (was, now);
+    }
 }
 
 /// <summary>

@@ -12,7 +12,7 @@ public static class OptimisticConcurrency
 {
     public const int Attempts = 5;
 
-    public static async Task<Outcome<T>> RetryAsync<T>(long? ifMatch, Func<Task<Outcome<T>?>> attempt, string contended)
+    public static async Task<Outcome<T>> RetryAsync<T>(IfMatch? ifMatch, Func<Task<Outcome<T>?>> attempt, string contended)
     {
         for (var i = 0; i < Attempts; i++)
         {

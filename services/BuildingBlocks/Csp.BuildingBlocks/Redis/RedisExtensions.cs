@@ -9,7 +9,7 @@ namespace Csp.BuildingBlocks.Redis;
 
 public static class RedisExtensions
 {
-    /// <summary>One multiplexer per process; the service's key naming; the audit log.</summary>
+    /// <summary>One multiplexer per process; the service's key naming; the audit log; the aggregate writer and its idempotency keys.</summary>
     public static IHostApplicationBuilder AddCspRedis(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RedisOptions>().Bind(builder.Configuration.GetSection(RedisOptions.Section))
@@ -26,6 +26,9 @@ public static class RedisExtensions
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditEntries>();
         builder.Services.AddSingleton<AggregateWriter>();
+        builder.Services.AddOptions<Http.IdempotencyOptions>().Bind(builder.Configuration.GetSection(Http.IdempotencyOptions.Section))
+            .Validate(o => o.Expiry > TimeSpan.Zero, "Idempotency:Expiry must be positive.").ValidateOnStart();
+        builder.Services.AddSingleton<IdempotencyRecords>();
         return builder;
     }
 

@@ -15,18 +15,37 @@ public static class VersionedDocument
     private const string DataField = "data";
     private const string VersionField = "version";
 
-    public static async Task<Versioned<T>?> ReadAsync<T>(IDatabaseAsync db, string key)
+    public static async Task<Versioned<T>?> ReadAsync<T>(IDatabaseAsync db, string key) =>
+        await ReadJsonAsync(db, key) is { } stored ? new Versioned<T>(Deserialize<T>(key, stored.Value), stored.Version) : null;
+
+    /// <summary>Reads stored JSON as <typeparamref name="T"/>; a document that cannot be read throws
+    /// <see cref="UnreadableRecordException"/> naming its key (scans skip and count it).</summary>
+    public static T Deserialize<T>(string key, string json)
     {
-        var fields = await db.HashGetAsync(key, [DataField, VersionField]);
-        if (fields[0].IsNull || fields[1].IsNull) return null;
         try
         {
-            return new Versioned<T>(StorageJson.Deserialize<T>((string)fields[0]!), (long)fields[1]);
+            return StorageJson.Deserialize<T>(json);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException or InvalidCastException or FormatException)
         {
             throw new UnreadableRecordException(key, typeof(T).Name, ex);
         }
+    }
+
+    /// <summary>The stored JSON and its version, unread: for a store that upgrades documents kept in an earlier format.</summary>
+    public static async Task<Versioned<string>?> ReadJsonAsync(IDatabaseAsync db, string key)
+    {
+        var fields = await db.HashGetAsync(key, [DataField, VersionField]);
+        if (fields[0].IsNull || fields[1].IsNull) return null;
+        return new Versioned<string>((string)fields[0]!, (long)fields[1]);
+    }
+
+    /// <summary>Queues a rewrite of a document in a newer format, keeping its version (its content, and so its ETag, is
+    /// unchanged), on condition that it is still at <paramref name="version"/>.</summary>
+    public static void Rewrite(ITransaction tx, string key, string json, long version)
+    {
+        tx.AddCondition(Condition.HashEqual(key, VersionField, version));
+        _ = tx.HashSetAsync(key, DataField, json);
     }
 
     /// <summary>Queues a write of <paramref name="value"/> as version <paramref name="expectedVersion"/> + 1.

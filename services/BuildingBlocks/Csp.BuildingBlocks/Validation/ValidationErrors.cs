@@ -66,5 +66,6 @@ public static partial class Slug
 {
     public static bool IsValid(string? value) => value is { Length: > 0 and <= 64 } && SlugPattern().IsMatch(value);
 
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")] private static partial Regex SlugPattern();
+    // \z, not $: $ also matches before a trailing newline, so "medway\n" would pass.
+    [GeneratedRegex(@"\A[a-z0-9]+(-[a-z0-9]+)*\z")] private static partial Regex SlugPattern();
 }

@@ -1,4 +1,5 @@
 using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Redis;
 using Csp.Risk.Commands;
 using Csp.Risk.Domain;
 using Csp.Risk.Storage;
@@ -18,8 +19,8 @@ public static class RiskMatrixApi
         var group = app.MapPartnershipGroup<KnownPartnership>("risk-matrix", "Risk matrix");
         group.MapGet("", GetAsync).Reads<RiskMatrixView>()
             .WithSummary("The matrix in force: axes, rating format, cells (band, score), tolerance line (members).");
-        group.MapPut("", PutAsync).Writes<RiskMatrixView>().WithIfMatch()
-            .WithSummary("Load the partnership's own matrix; If-Match when one is stored (manager).");
+        group.MapPut("", PutAsync).Writes<RiskMatrixView>().WithIfMatch().Idempotent()
+            .WithSummary("Load the partnership's own matrix; If-Match when one is stored, 412 with If-Match when none is (manager). Optional Idempotency-Key.");
         return group;
     }
 
@@ -32,9 +33,9 @@ public static class RiskMatrixApi
     }
 
     private static async Task<IResult> PutAsync(Member<KnownPartnership> member, RiskMatrixDraft draft,
-        [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, HttpResponse response, RiskCommands commands)
+        [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, Idempotent once, RiskCommands commands)
     {
-        var outcome = await commands.SetMatrixAsync(member, draft, ETags.IfMatch(ifMatch));
-        return outcome.ToResult(m => ApiJson.Json(new RiskMatrixView(member.PartnershipId, false, m.Value, m.Version), m.Version, response));
+        var reply = once.Replies<Versioned<RiskMatrix>>(m => Reply.Json(new RiskMatrixView(member.PartnershipId, false, m.Value, m.Version), m.Version));
+        return (await commands.SetMatrixAsync(member, draft, ETags.IfMatch(ifMatch), reply)).ToResult(reply.Send);
     }
 }

@@ -18,12 +18,13 @@ public sealed record RiskView(
             d.ExistingControls, d.MitigatingActions, d.Treatment, d.ReviewFrequency, r.NextReviewDate, r.IsReviewOverdue(today), r.Status,
             r.Inherent, r.Current, r.Target, r.IsAboveTolerance(matrix), r.DirectionOfTravel,
             r.Mitigations, r.MitigationsComplete, r.ReviewPrompt,
-            r.Assessments.Count, r.Latest.At, r.CreatedAt, r.CreatedBy, r.ClosedAt, r.ClosedBecause, version);
+            r.AssessmentCount, r.Latest.At, r.CreatedAt, r.CreatedBy, r.ClosedAt, r.ClosedBecause, version);
     }
 }
 
-/// <summary>The assessment history, oldest first, with the direction of travel from the last two.</summary>
-public sealed record AssessmentHistoryView(long RiskId, Direction? DirectionOfTravel, IReadOnlyList<Assessment> Assessments);
+/// <summary>A page of the assessment history, oldest first (each numbered from 1), with the direction of travel from the
+/// last two and how many assessments there are.</summary>
+public sealed record AssessmentHistoryView(long RiskId, Direction? DirectionOfTravel, IReadOnlyList<Assessment> Assessments, int Total, int Page, int PageSize);
 
 /// <summary>The matrix in force; <c>isDefault</c> when the partnership has not loaded its own.</summary>
 public sealed record RiskMatrixView(string PartnershipId, bool IsDefault, RiskMatrix Matrix, long? Version);

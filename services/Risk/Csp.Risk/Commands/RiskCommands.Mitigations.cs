@@ -18,7 +18,8 @@ public sealed partial class RiskCommands
     /// slow after the client's retries, refusing our service token, or failing) → 503; in both
     /// cases nothing is stored.
     /// </summary>
-    public async Task<RiskOutcome> LinkMitigationAsync(Member<KnownPartnership> member, long id, MitigationDraft draft, long? ifMatch)
+    public async Task<RiskOutcome> LinkMitigationAsync(Member<KnownPartnership> member, long id, MitigationDraft draft, IfMatch? ifMatch,
+        IdempotentWrite<Versioned<RiskEntry>>? once = null)
     {
         var (caller, partnershipId) = (member.Caller, member.PartnershipId);
         var current = await store.GetRiskAsync(partnershipId, id);
@@ -29,7 +30,7 @@ public sealed partial class RiskCommands
             return RiskOutcome.Invalid(new ValidationErrors().Add("actionId", "is required: the id of an action in this partnership's action plan"));
         if (!current.Value.IsOpen) return RiskOutcome.Conflict("The risk is closed.");
         if (current.Value.IsLinkedTo(actionId)) return AlreadyLinked(actionId, id);
-        if (ifMatch is not null && ifMatch != current.Version) return RiskOutcome.Stale();
+        if (ifMatch is not null && !ifMatch.Matches(current.Version)) return RiskOutcome.Stale();
 
         ActionReply action;
         try
@@ -67,7 +68,7 @@ public sealed partial class RiskCommands
             var done = completedAt is not null;
             var linked = latest.Value.Link(new Mitigation(actionId, action.Title, action.LeadAgencyId, now, caller.Subject, done, completedAt));
             var version = await store.SaveRiskAsync(linked, latest.Version, audit.For(caller, "risk.mitigation-linked", "risk", id, latest.Value, linked), [],
-                unlessCompleted: done ? null : [actionId]);
+                unlessCompleted: done ? null : [actionId], reply: once?.Prepare(new(linked, latest.Version + 1)));
             if (version is null) return null;
             logger.LogInformation("Action {ActionId} linked as a mitigation of risk {RiskId} in {PartnershipId}", actionId, id, partnershipId);
             return RiskOutcome.Ok(new(linked, version.Value));

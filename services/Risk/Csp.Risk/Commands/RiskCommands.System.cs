@@ -52,16 +52,18 @@ public sealed partial class RiskCommands
         var id = await store.NextRiskIdAsync(partnershipId);
         var first = seed.Assessments[0];
         var risk = RiskEntry.Create(id, partnershipId, register, details, assessments[0]!, first.By, first.ByName, first.At, null);
+        var history = new List<Assessment> { risk.Latest };
         RiskRating? previous = null;
         for (var i = 1; i < assessments.Count; i++)
         {
             previous = risk.Current;
             risk = risk.Reassess(assessments[i]!, seed.Assessments[i].By, seed.Assessments[i].ByName, seed.Assessments[i].At, null);
+            history.Add(risk.Latest);
         }
         if (seed.NextReviewDate is { } next) risk = risk.ScheduleReview(next);
 
         var version = await store.SaveRiskAsync(risk, 0, audit.For(Caller.System, "risk.created", "risk", id, null, risk),
-            RiskEvents.Assessed(matrix, previous, risk), seedRef: seed.SeedRef);
+            RiskEvents.Assessed(matrix, previous, risk), newAssessments: history, seedRef: seed.SeedRef);
         if (version is null) return RiskOutcome.Conflict($"Demo risk {seed.SeedRef} is already loaded.");
         return RiskOutcome.Ok(new(risk, version.Value));
     }

@@ -16,10 +16,16 @@ public sealed record HeatMap(
     /// <summary>One open risk's move since the end of the previous quarter; previous is null for a risk added since.</summary>
     public sealed record Movement(long RiskId, string Title, string Register, string? PreviousRating, string Rating, Direction? Direction);
 
-    public static HeatMap Of(string partnershipId, string? register, RiskMatrix matrix, IEnumerable<RiskEntry> risks, DateOnly today)
+    /// <summary>The last instant of the previous financial quarter (UK time): the "then" of the map.</summary>
+    public static DateTimeOffset CutOff(DateOnly today) => UkTime.StartOf(FinancialQuarter.Containing(today).Previous.End.AddDays(1)).AddTicks(-1);
+
+    /// <param name="inForceAtCutOff">For each risk whose latest assessment came after the cut-off
+    /// (<see cref="RiskEntry.NeedsHistoryAt"/>), the newest assessment from its history made at or before it.</param>
+    public static HeatMap Of(string partnershipId, string? register, RiskMatrix matrix, IEnumerable<RiskEntry> risks, DateOnly today,
+        IReadOnlyDictionary<long, Assessment> inForceAtCutOff)
     {
         var previousQuarter = FinancialQuarter.Containing(today).Previous;
-        var cutOff = UkTime.StartOf(previousQuarter.End.AddDays(1)).AddTicks(-1);
+        var cutOff = CutOff(today);
         var selected = risks.Where(r => register is null || r.Register == register).ToList();
 
         var now = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -28,7 +34,7 @@ public sealed record HeatMap(
         var offMatrix = 0;
         foreach (var risk in selected)
         {
-            var before = risk.CurrentAt(cutOff);
+            var before = risk.CurrentAt(cutOff, inForceAtCutOff.GetValueOrDefault(risk.Id));
             if (before is not null && matrix.TryRead(before.Rating, out _)) then[before.Rating] = then.GetValueOrDefault(before.Rating) + 1;
             if (!risk.IsOpen) continue;
             if (matrix.TryRead(risk.Current.Rating, out _)) now[risk.Current.Rating] = now.GetValueOrDefault(risk.Current.Rating) + 1;

@@ -5,9 +5,12 @@ namespace Csp.Risk.Domain;
 
 /// <summary>
 /// A risk in a partnership's register (or one of its sub-registers, e.g. the Medway Task Force's). Named RiskEntry so the
-/// namespace <c>Csp.Risk</c> and the type do not collide. Its assessments are append-only: the current rating is the
-/// latest assessment's, and the history answers "is it getting better?". Its state changes only through the methods
-/// below, each returning the changed risk (the setters are private; stored documents are read back through them).
+/// namespace <c>Csp.Risk</c> and the type do not collide. Its assessments are append-only history, kept beside the risk
+/// (never inside it, so a reassessment costs the same however long the history): the risk holds only its latest assessment
+/// (current, inherent and target ratings), the current rating before it (for the direction of travel) and how many there
+/// have been. Its state changes only through the methods below, each returning the changed risk (the setters are private;
+/// stored documents are read back through them). A change that adds an assessment leaves it in <see cref="Latest"/> for
+/// the store to append to the history.
 /// </summary>
 public sealed record RiskEntry
 {
@@ -17,7 +20,14 @@ public sealed record RiskEntry
     public RiskDetails Details { get; private init; } = RiskDetails.None;
     public RiskStatus Status { get; private init; } = RiskStatus.Open;
     public DateOnly NextReviewDate { get; private init; }
-    public IReadOnlyList<Assessment> Assessments { get; private init; } = [];
+
+    /// <summary>The newest assessment: its current rating is the risk's, and inherent and target carry forward into it.</summary>
+    public Assessment Latest { get; private init; } = Assessment.None;
+
+    /// <summary>The current rating of the assessment before <see cref="Latest"/> (null until there are two).</summary>
+    public RiskRating? PreviousRating { get; private init; }
+
+    public int AssessmentCount { get; private init; }
     public IReadOnlyList<Mitigation> Mitigations { get; private init; } = [];
     public DateTimeOffset CreatedAt { get; private init; }
     public string CreatedBy { get; private init; } = "";
@@ -27,13 +37,12 @@ public sealed record RiskEntry
     /// <summary>The review date for which <c>risk.review-overdue</c> has been raised; raised again only when the date moves.</summary>
     public DateOnly? ReviewOverdueRaisedFor { get; private init; }
 
-    [JsonIgnore] public Assessment Latest => Assessments[^1];
     [JsonIgnore] public RiskRating Current => Latest.Current;
-    [JsonIgnore] public RiskRating? Inherent => Assessments.LastOrDefault(a => a.Inherent is not null)?.Inherent;
-    [JsonIgnore] public RiskRating? Target => Assessments.LastOrDefault(a => a.Target is not null)?.Target;
+    [JsonIgnore] public RiskRating? Inherent => Latest.Inherent;
+    [JsonIgnore] public RiskRating? Target => Latest.Target;
     [JsonIgnore] public bool IsOpen => Status == RiskStatus.Open;
 
-    [JsonIgnore] public Direction? DirectionOfTravel => RiskRules.DirectionOfTravel(Assessments);
+    [JsonIgnore] public Direction? DirectionOfTravel => RiskRules.DirectionOfTravel(PreviousRating, Current);
 
     /// <summary>Open and currently rated above the matrix's tolerance line (a closed risk is never above tolerance).</summary>
     public bool IsAboveTolerance(RiskMatrix matrix) => IsOpen && matrix.IsAboveTolerance(Current);
@@ -49,22 +58,30 @@ public sealed record RiskEntry
         IsOpen && MitigationsComplete && Mitigations.Max(m => m.DoneAt) > Latest.At
             ? "mitigations complete: review the rating" : null;
 
+    /// <summary>Whether the rating at <paramref name="instant"/> is older than <see cref="Latest"/>, so only the history
+    /// knows it (see <see cref="CurrentAt"/>).</summary>
+    public bool NeedsHistoryAt(DateTimeOffset instant) => ExistedAt(instant) && Latest.At > instant;
+
     /// <summary>The current rating as it stood at <paramref name="instant"/> (null if the risk did not exist or was closed).</summary>
-    public RiskRating? CurrentAt(DateTimeOffset instant)
+    /// <param name="inForceThen">The newest assessment made at or before the instant, from the history; needed only when
+    /// <see cref="NeedsHistoryAt"/>.</param>
+    public RiskRating? CurrentAt(DateTimeOffset instant, Assessment? inForceThen = null)
     {
-        if (CreatedAt > instant || (ClosedAt is { } closed && closed <= instant)) return null;
-        return Assessments.LastOrDefault(a => a.At <= instant)?.Current;
+        if (!ExistedAt(instant)) return null;
+        return Latest.At <= instant ? Latest.Current : inForceThen?.Current;
     }
+
+    private bool ExistedAt(DateTimeOffset instant) => CreatedAt <= instant && !(ClosedAt is { } closed && closed <= instant);
 
     public static RiskEntry Create(long id, string partnershipId, string register, RiskDetails details, AssessmentDetails first,
         string by, string byName, DateTimeOffset now, DateOnly? nextReviewDate)
     {
-        var assessment = new Assessment(now, by, byName, first.Inherent ?? first.Current, first.Current, first.Target, first.Rationale);
+        var assessment = new Assessment(now, by, byName, first.Inherent ?? first.Current, first.Current, first.Target, first.Rationale, Number: 1);
         return new RiskEntry
         {
             Id = id, PartnershipId = partnershipId, Register = register, Details = details, Status = RiskStatus.Open,
             NextReviewDate = nextReviewDate ?? RiskRules.NextReview(UkTime.DateOf(now), details.ReviewFrequency),
-            Assessments = [assessment], CreatedAt = now, CreatedBy = by,
+            Latest = assessment, AssessmentCount = 1, CreatedAt = now, CreatedBy = by,
         };
     }
 
@@ -75,11 +92,13 @@ public sealed record RiskEntry
     /// <summary>Sets the next review date (e.g. a seeded risk whose review falls on a given day).</summary>
     public RiskEntry ScheduleReview(DateOnly nextReviewDate) => this with { NextReviewDate = nextReviewDate };
 
-    /// <summary>Appends an assessment; inherent and target carry forward when not given. The next review date moves on
-    /// by the review frequency (or to the date given).</summary>
+    /// <summary>Adds an assessment (it becomes <see cref="Latest"/>); inherent and target carry forward when not given. The
+    /// next review date moves on by the review frequency (or to the date given).</summary>
     public RiskEntry Reassess(AssessmentDetails details, string by, string byName, DateTimeOffset now, DateOnly? nextReviewDate) => this with
     {
-        Assessments = [.. Assessments, new Assessment(now, by, byName, details.Inherent ?? Inherent, details.Current, details.Target ?? Target, details.Rationale)],
+        Latest = new Assessment(now, by, byName, details.Inherent ?? Inherent, details.Current, details.Target ?? Target, details.Rationale, AssessmentCount + 1),
+        PreviousRating = Current,
+        AssessmentCount = AssessmentCount + 1,
         NextReviewDate = nextReviewDate ?? RiskRules.NextReview(UkTime.DateOf(now), Details.ReviewFrequency),
     };
 
@@ -121,8 +140,12 @@ public sealed record RiskDetails(
     internal static RiskDetails None { get; } = new("", null, null, null, null, null, "", "", null, null, Treatment.Tolerate, ReviewFrequency.Monthly);
 }
 
-/// <summary>One assessment: who, when, the three ratings and why.</summary>
-public sealed record Assessment(DateTimeOffset At, string By, string ByName, RiskRating? Inherent, RiskRating Current, RiskRating? Target, string Rationale);
+/// <summary>One assessment: who, when, the three ratings and why; <see cref="Number"/> counts the risk's assessments from 1.</summary>
+public sealed record Assessment(DateTimeOffset At, string By, string ByName, RiskRating? Inherent, RiskRating Current, RiskRating? Target, string Rationale, int Number)
+{
+    /// <summary>No assessment: the starting value of a risk before it is created or read.</summary>
+    internal static Assessment None { get; } = new(default, "", "", null, new RiskRating("", "", "", "", 0), null, "", 0);
+}
 
 /// <summary>A validated assessment: the current rating and rationale are required; inherent and target may carry forward.</summary>
 public sealed record AssessmentDetails(RiskRating? Inherent, RiskRating Current, RiskRating? Target, string Rationale);

@@ -1,3 +1,5 @@
+using Csp.BuildingBlocks.Validation;
+
 namespace Csp.Risk.Domain;
 
 /// <summary>The register's rules that are not one risk's state: review dates, direction of travel, escalation.</summary>
@@ -13,8 +15,20 @@ public static class RiskRules
     };
 
     /// <summary>From the last two current ratings, by matrix score (higher = worse); null until there are two.</summary>
-    public static Direction? DirectionOfTravel(IReadOnlyList<Assessment> assessments) =>
-        assessments.Count < 2 ? null : Movement(assessments[^2].Current, assessments[^1].Current);
+    public static Direction? DirectionOfTravel(RiskRating? previous, RiskRating current) => previous is null ? null : Movement(previous, current);
+
+    /// <summary>
+    /// A partner's reassessment may set the next review at most one review period ahead of the day it is made (a quarterly
+    /// risk assessed on 1 April: by 1 July at the latest), so a risk cannot be parked out of review. The manager may set any
+    /// date. Adds an error on <c>nextReviewDate</c> when the rule is broken.
+    /// </summary>
+    public static void CheckNextReviewDate(DateOnly? requested, DateOnly assessedOn, ReviewFrequency frequency, bool byManager, ValidationErrors errors)
+    {
+        if (byManager || requested is not { } date) return;
+        var latest = NextReview(assessedOn, frequency);
+        if (date > latest)
+            errors.Add("nextReviewDate", $"a partner may set the next review at most one review period ahead of the assessment: on or before {latest:yyyy-MM-dd}");
+    }
 
     /// <summary>How a risk moved from one current rating to another, by matrix score (a lower score is better).</summary>
     public static Direction Movement(RiskRating before, RiskRating now) =>
