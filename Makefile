@@ -1,5 +1,5 @@
 # The two commands: `make run` (whole platform locally) and `make test` (every test). See README.md.
-.PHONY: run test bench build redis clean
+.PHONY: run test test-faults bench build redis clean
 
 run:
 	@bash scripts/run-local.sh
@@ -7,6 +7,15 @@ run:
 test:
 	@bash scripts/ensure-redis.sh
 	dotnet test Csp.slnx
+
+# The fault suite (docs/reliability.md): the built services as OS processes, killed mid-load, plus a hostile-input run.
+# Not part of `make test`: tests/Csp.Faults.Tests is a test project only with -p:CspFaults=true.
+test-faults:
+	@bash scripts/ensure-redis.sh
+	dotnet build Csp.slnx -nologo -v quiet
+	@rm -f .data/faults/summary.txt
+	@status=0; dotnet test tests/Csp.Faults.Tests --no-build -p:CspFaults=true --logger "console;verbosity=normal" || status=$$?; \
+	  echo; echo "Fault suite figures (.data/faults/summary.txt):"; cat .data/faults/summary.txt 2>/dev/null; exit $$status
 
 bench:
 	@bash scripts/ensure-redis.sh
