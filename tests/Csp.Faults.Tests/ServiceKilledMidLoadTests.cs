@@ -45,6 +45,8 @@ public class ServiceKilledMidLoadTests(ITestOutputHelper output)
         await platform.RestartAsync(platform.ActionPlan);
 
         await UntilAsync(() => load.AcknowledgedCreates.Count >= 120, running);
+        // Mid-handling: wait (briefly) for a moment when the risk service holds delivered, unacknowledged entries.
+        var pendingAtKill = await HeldByRiskAsync(platform, TimeSpan.FromSeconds(5));
         platform.Risk.KillHard();
         var killedRiskAt = load.Acknowledged;
         await Task.Delay(500);
@@ -83,6 +85,7 @@ public class ServiceKilledMidLoadTests(ITestOutputHelper output)
             .Add("acknowledged lost", lostCreates.Count + lostCompletions.Count)
             .Add("killed action-plan after acks", killedActionPlanAt)
             .Add("killed risk after acks", killedRiskAt)
+            .Add("entries the risk service held (pending) when killed", pendingAtKill)
             .Add("status histogram", Figures.Histogram(load.Statuses))
             .Add("events owed (stored completions)", owed.Count)
             .Add("events on the stream (entries / distinct ids)", $"{stream.Count} / {stream.Select(s => s.EventId).Distinct().Count()}")
@@ -119,6 +122,19 @@ public class ServiceKilledMidLoadTests(ITestOutputHelper output)
             links[actionId] = riskId;
         }
         return links;
+    }
+
+    private static async Task<long> HeldByRiskAsync(FaultPlatform platform, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        long pending;
+        do
+        {
+            var group = (await platform.Db.StreamGroupInfoAsync("events:action.completed")).FirstOrDefault(g => g.Name == "risk");
+            pending = group.PendingMessageCount;
+        }
+        while (pending == 0 && DateTime.UtcNow < deadline);
+        return pending;
     }
 
     /// <summary>Waits until the condition holds or the load has finished (bounded by the load's own deadline).</summary>
