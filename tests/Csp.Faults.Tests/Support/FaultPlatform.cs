@@ -38,6 +38,8 @@ public sealed class FaultPlatform : IAsyncDisposable
         var riskGrpc = FreePort.Next();
         var gateway = FreePort.Next();
         ActionPlanAddress = new Uri($"http://127.0.0.1:{actionPlanHttp}");
+        ActionPlanGrpcPort = actionPlanGrpc;
+        RiskGrpcPort = riskGrpc;
         RiskAddress = new Uri($"http://127.0.0.1:{riskHttp}");
         GatewayAddress = new Uri($"http://127.0.0.1:{gateway}");
 
@@ -69,6 +71,8 @@ public sealed class FaultPlatform : IAsyncDisposable
     public Uri ActionPlanAddress { get; }
     public Uri RiskAddress { get; }
     public Uri GatewayAddress { get; }
+    public int ActionPlanGrpcPort { get; }
+    public int RiskGrpcPort { get; }
     public IDatabase Db => Redis.Db;
 
     /// <summary>Starts Redis, both services and the gateway, and sets up the Medway partnership (three agencies) and a plan.</summary>
@@ -286,7 +290,7 @@ public sealed class FaultPlatform : IAsyncDisposable
     public void DumpLogs()
     {
         foreach (var process in new[] { ActionPlan, Risk, Gateway })
-            _output.WriteLine($"--- {process.Name} (log {process.LogPath}) ---\n{process.LogTail(30)}");
+            _output.WriteLine($"--- {process.Name} (whole log: {process.LogPath}) ---\n{string.Join('\n', process.LogTail(15).Split('\n').Select(l => l.Length > 600 ? l[..600] + "…" : l))}");
     }
 
     public ValueTask DisposeAsync()
