@@ -34,7 +34,7 @@ public class ServiceKilledMidLoadTests(ITestOutputHelper output)
         // Risks whose mitigations are actions of the plan: the effect of action.completed that must happen exactly once.
         var riskOfAction = await LinkMitigationsAsync(platform);
 
-        var load = new WriteLoad(platform.GatewayAddress, workers: 4, iterations: 60, deadline: TimeSpan.FromMinutes(2));
+        var load = new WriteLoad(platform.GatewayAddress, workers: 4, iterations: 100, deadline: TimeSpan.FromMinutes(2));
         foreach (var actionId in riskOfAction.Keys) load.Preexisting.Enqueue(actionId);
         var running = load.RunAsync("Killed mid-load");
 

@@ -58,13 +58,13 @@ public sealed class WriteLoad(Uri address, int workers, int iterations, TimeSpan
             using var response = await send();
             Statuses.AddOrUpdate(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
             if (response.IsSuccessStatusCode) return await response.Content.ReadAsStringAsync();
-            if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout) await Task.Delay(50);
+            if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout) await Task.Delay(200);
             return null;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {
             Statuses.AddOrUpdate("no answer", 1, (_, n) => n + 1);
-            await Task.Delay(50);
+            await Task.Delay(200);
             return null;
         }
     }
