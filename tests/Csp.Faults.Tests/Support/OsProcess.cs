@@ -114,7 +114,7 @@ public sealed class OsProcess : IDisposable
 
     public void Dispose()
     {
-        KillHard();
+        if (IsRunning) KillHard();
         _process?.Dispose();
         lock (_logLock)
         {
