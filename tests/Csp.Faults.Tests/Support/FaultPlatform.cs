@@ -26,6 +26,7 @@ public sealed class FaultPlatform : IAsyncDisposable
     public static readonly TimeSpan ClaimIdle = TimeSpan.FromSeconds(3);
 
     private readonly ITestOutputHelper _output;
+    private bool _keepWorkDirectory;
 
     private FaultPlatform(ITestOutputHelper output, string name)
     {
@@ -286,9 +287,11 @@ public sealed class FaultPlatform : IAsyncDisposable
 
     public void Log(string line) => _output.WriteLine(line);
 
-    /// <summary>Tails of each process's log, for a failing test's output.</summary>
+    /// <summary>Tails of each process's log, for a failing test's output; the whole logs are then kept under
+    /// <see cref="WorkDirectory"/> (after a pass it is deleted).</summary>
     public void DumpLogs()
     {
+        _keepWorkDirectory = true;
         foreach (var process in new[] { ActionPlan, Risk, Gateway })
             _output.WriteLine($"--- {process.Name} (whole log: {process.LogPath}) ---\n{string.Join('\n', process.LogTail(15).Split('\n').Select(l => l.Length > 600 ? l[..600] + "…" : l))}");
     }
@@ -299,6 +302,11 @@ public sealed class FaultPlatform : IAsyncDisposable
         Risk.Dispose();
         ActionPlan.Dispose();
         Redis.Dispose();
+        if (!_keepWorkDirectory)
+        {
+            try { Directory.Delete(WorkDirectory, recursive: true); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        }
         return ValueTask.CompletedTask;
     }
 }
