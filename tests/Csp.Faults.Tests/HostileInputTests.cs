@@ -48,11 +48,11 @@ public class HostileInputTests(ITestOutputHelper output)
 
     [Fact(Skip = "Waits on a gateway fix (reported bug; gateway code, edge helper): a request header value with non-ASCII bytes (e.g. "
         + "`X-Unicode: café`) is accepted by Kestrel, then YARP cannot forward it (\"Request headers must contain only ASCII characters\") "
-        + "and the gateway answers 503 \"service unavailable\". Observed on branch wt/faults, seed 7004: 66 of 66 such requests answered 503.")]
+        + "and the gateway answers 503 \"service unavailable\". Observed on branch wt/faults, seed 7004: all 66 such requests among 10,000 generated answered 503.")]
     public Task Non_ASCII_header_values_through_the_gateway_get_no_5xx() =>
         RunAsync("non-ASCII header values through the gateway", seed: 7_004, HasNonAsciiHeader, platform =>
         [
-            (platform.GatewayAddress, "gateway", 60, [Family.ActionPlan, Family.Risk]),
+            (platform.GatewayAddress, "gateway", 100, [Family.ActionPlan, Family.Risk]),
         ]);
 
     private static bool IsOversize(HostileRequest request) => request.Body is { Length: > ServiceBodyLimit };
