@@ -1,5 +1,5 @@
 # The two commands: `make run` (whole platform locally) and `make test` (every test). See README.md.
-.PHONY: run test test-cluster bench build redis clean
+.PHONY: run test test-cluster test-faults bench build redis clean
 
 # `make run REDIS=cluster` runs the platform on a local three-master Redis Cluster instead of one redis-server.
 REDIS ?= single
@@ -15,6 +15,14 @@ test:
 test-cluster:
 	@bash scripts/ensure-redis.sh
 	CSP_TEST_REDIS=cluster dotnet test tests/Csp.EndToEnd.Tests
+# The fault suite (docs/reliability.md): the built services as OS processes, killed mid-load, plus a hostile-input run.
+# Not part of `make test`: tests/Csp.Faults.Tests is a test project only with -p:CspFaults=true.
+test-faults:
+	@bash scripts/ensure-redis.sh
+	dotnet build Csp.slnx -nologo -v quiet
+	@rm -f .data/faults/summary.txt
+	@status=0; dotnet test tests/Csp.Faults.Tests --no-build -p:CspFaults=true --logger "console;verbosity=normal" || status=$$?; \
+	  echo; echo "Fault suite figures (.data/faults/summary.txt):"; cat .data/faults/summary.txt 2>/dev/null; exit $$status
 
 bench:
 	@bash scripts/ensure-redis.sh

@@ -39,6 +39,7 @@ public static class GatewayProxy
         endpoints.MapReverseProxy(proxy =>
         {
             proxy.UseRequestBodyLimit(maxBody);
+            proxy.UseAsciiHeaders();
             proxy.UseServiceUnavailableProblems();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
