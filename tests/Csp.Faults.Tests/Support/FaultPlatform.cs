@@ -84,11 +84,13 @@ public sealed class FaultPlatform : IAsyncDisposable
         try
         {
             await platform.Redis.StartAsync();
+            // The owner of the partnerships first, so the risk service's first copy of them (over gRPC, at start) succeeds
+            // at once instead of retrying a few seconds later, in the middle of a case.
             platform.ActionPlan.Start();
+            await platform.WaitReadyAsync(platform.ActionPlan, platform.ActionPlanAddress);
             platform.Risk.Start();
             platform.Gateway.Start();
             await Task.WhenAll(
-                platform.WaitReadyAsync(platform.ActionPlan, platform.ActionPlanAddress),
                 platform.WaitReadyAsync(platform.Risk, platform.RiskAddress),
                 platform.WaitReadyAsync(platform.Gateway, platform.GatewayAddress));
             await platform.SetUpPartnershipAsync();

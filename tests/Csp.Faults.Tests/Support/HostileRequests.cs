@@ -376,12 +376,13 @@ public sealed class HostileRequests
         return $"{header}.{parts[1]}.";
     }
 
-    /// <summary>The payload changed (a wider partnership list) without a new signature.</summary>
+    /// <summary>The payload changed (the manager's role in one partnership made admin everywhere) without a new signature.</summary>
     private static string Tamper(string token)
     {
         var parts = token.Split('.');
         var payload = Encoding.UTF8.GetString(Convert.FromBase64String(Pad(parts[1].Replace('-', '+').Replace('_', '/'))));
-        var changed = payload.Replace("\"manager\"", "\"admin\"", StringComparison.Ordinal);
+        var changed = System.Text.RegularExpressions.Regex.Replace(payload, "\"[a-z0-9-]+:manager\"", "\"*:admin\"");
+        if (changed == payload) throw new InvalidOperationException("the token to tamper with has no partnership manager role: " + payload);
         var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(changed)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         return $"{parts[0]}.{encoded}.{parts[2]}";
     }
