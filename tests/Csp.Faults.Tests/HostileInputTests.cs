@@ -1,3 +1,4 @@
+using Csp.TestSupport;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -66,6 +67,10 @@ public class HostileInputTests(ITestOutputHelper output)
             await Delivery.OutboxDrainedAsync(platform.Db, "actionplan", TimeSpan.FromSeconds(30));
             await Delivery.OutboxDrainedAsync(platform.Db, "risk", TimeSpan.FromSeconds(30));
             await Delivery.ConsumedAsync(platform.Db, "partnership.changed", "risk", TimeSpan.FromSeconds(30));
+            // The risk service's first full partnership copy (a background pass after start) writes its marker; wait for
+            // it, or the snapshot after the run sees it added.
+            await Eventually.TrueAsync(async () => await platform.Db.KeyExistsAsync("risk:partnership-copy"),
+                "the risk service completed its first partnership copy", TimeSpan.FromSeconds(60));
             var before = await StoredData.SnapshotAsync(platform.Redis.Connection!);
 
             var generator = new HostileRequests(seed, actionIds, riskIds, platform.ActionPlanGrpcPort, platform.RiskGrpcPort);
