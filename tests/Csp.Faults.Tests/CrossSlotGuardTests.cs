@@ -10,10 +10,9 @@ namespace Csp.Faults.Tests;
 /// </summary>
 public class CrossSlotGuardTests
 {
-    [Fact]
+    [ClusterOnlyFact]
     public async Task A_multi_key_command_across_slots_fails_on_the_cluster_with_a_message_the_guard_finds()
     {
-        if (!FaultPlatform.OnCluster) return; // one server accepts any multi-key command: nothing to see there
         var work = Directory.CreateTempSubdirectory("csp-faults-crossslot-").FullName;
         try
         {
