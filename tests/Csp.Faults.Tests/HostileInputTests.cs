@@ -1,3 +1,4 @@
+using Csp.TestSupport;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -66,9 +67,10 @@ public class HostileInputTests(ITestOutputHelper output)
             await Delivery.OutboxDrainedAsync(platform.Db, "actionplan", TimeSpan.FromSeconds(30));
             await Delivery.OutboxDrainedAsync(platform.Db, "risk", TimeSpan.FromSeconds(30));
             await Delivery.ConsumedAsync(platform.Db, "partnership.changed", "risk", TimeSpan.FromSeconds(30));
-            // The risk service's background copy of the partnerships writes its marker once; wait for it, so the
-            // snapshot below compares only what the hostile requests could have changed.
-            await Csp.TestSupport.Eventually.TrueAsync(() => platform.Db.KeyExistsAsync("risk:partnership-copy"), "the risk service copied the partnerships", TimeSpan.FromSeconds(30));
+            // The risk service's first full partnership copy (a background pass after start) writes its marker; wait for
+            // it, or the snapshot after the run sees it added.
+            await Eventually.TrueAsync(async () => await platform.Db.KeyExistsAsync("risk:partnership-copy"),
+                "the risk service completed its first partnership copy", TimeSpan.FromSeconds(60));
             var before = await StoredData.SnapshotAsync(platform.Redis.Connection!);
 
             var generator = new HostileRequests(seed, actionIds, riskIds, platform.ActionPlanGrpcPort, platform.RiskGrpcPort);

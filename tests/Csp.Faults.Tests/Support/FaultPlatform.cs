@@ -25,6 +25,13 @@ public sealed class FaultPlatform : IAsyncDisposable
     /// <summary>A pending event is reclaimed from a dead consumer after this long.</summary>
     public static readonly TimeSpan ClaimIdle = TimeSpan.FromSeconds(3);
 
+    /// <summary>True when the suite runs on a Redis Cluster (<c>CSP_TEST_REDIS=cluster</c>, <c>make test-faults-cluster</c>).</summary>
+    public static bool OnCluster { get; } = string.Equals(Environment.GetEnvironmentVariable(RedisServer.TopologyVariable), "cluster", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What a multi-key command across hash slots leaves in a service's log: the server's refusal, or the
+    /// client's (StackExchange.Redis refuses it before sending on a cluster).</summary>
+    private static readonly string[] CrossSlotMarkers = ["CROSSSLOT", "must involve a single slot"];
+
     private readonly ITestOutputHelper _output;
     private bool _keepWorkDirectory;
 
@@ -298,18 +305,38 @@ public sealed class FaultPlatform : IAsyncDisposable
         _keepWorkDirectory = true;
         foreach (var process in new[] { ActionPlan, Risk, Gateway })
             _output.WriteLine($"--- {process.Name} (whole log: {process.LogPath}) ---\n{string.Join('\n', process.LogTail(15).Split('\n').Select(l => l.Length > 600 ? l[..600] + "…" : l))}");
+        foreach (var line in CrossSlotLines().Take(10)) _output.WriteLine("cross-slot: " + line);
     }
 
+    /// <summary>Lines of the services' logs (every start) that show a multi-key Redis command across hash slots. On a
+    /// cluster such a command fails; on one server it would pass unseen, so every case checks this at its end.</summary>
+    public List<string> CrossSlotLines() =>
+        new[] { ActionPlan, Risk, Gateway }
+            .SelectMany(p => p.LogText().Split('\n').Where(IsCrossSlotLine)
+                .Select(l => $"{p.Name}: {(l.Length > 600 ? l[..600] + "…" : l)}"))
+            .ToList();
+
+    public static bool IsCrossSlotLine(string line) => CrossSlotMarkers.Any(m => line.Contains(m, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Kills every process. A case that passed is then failed if any service logged a cross-slot command (the
+    /// logs are kept); a case that already failed has dumped its logs and keeps its own failure.</summary>
     public ValueTask DisposeAsync()
     {
         Gateway.Dispose();
         Risk.Dispose();
         ActionPlan.Dispose();
         Redis.Dispose();
+        var crossSlot = _keepWorkDirectory ? [] : CrossSlotLines();
+        if (crossSlot.Count > 0) _keepWorkDirectory = true;
         if (!_keepWorkDirectory)
         {
             try { Directory.Delete(WorkDirectory, recursive: true); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        }
+        if (crossSlot.Count > 0)
+        {
+            foreach (var line in crossSlot.Take(10)) _output.WriteLine("cross-slot: " + line);
+            throw new Xunit.Sdk.XunitException($"{crossSlot.Count} log lines show a multi-key Redis command across hash slots (logs kept in {WorkDirectory}); the first: {crossSlot[0]}");
         }
         return ValueTask.CompletedTask;
     }

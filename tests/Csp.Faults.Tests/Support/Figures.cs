@@ -33,7 +33,8 @@ public sealed class Figures(string caseName)
     public void Report(ITestOutputHelper output)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"== {caseName} ({DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}Z)");
+        var topology = FaultPlatform.OnCluster ? "Redis Cluster of three masters" : "one redis-server";
+        text.AppendLine(CultureInfo.InvariantCulture, $"== {caseName} ({topology}; {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}Z)");
         var width = _rows.Count == 0 ? 0 : _rows.Max(r => r.Name.Length);
         foreach (var (name, value) in _rows) text.AppendLine(CultureInfo.InvariantCulture, $"   {name.PadRight(width)}  {value}");
         var block = text.ToString();

@@ -376,13 +376,15 @@ public sealed class HostileRequests
         return $"{header}.{parts[1]}.";
     }
 
-    /// <summary>The payload changed (the manager's role in one partnership made admin everywhere) without a new signature.</summary>
+    /// <summary>The payload changed (the partnership manager made an admin of every partnership) without a new signature.
+    /// Roles are per partnership (<c>medway:manager</c>); the payload must change, or the "tampered" token would be the
+    /// valid manager token (as it was once roles gained their partnership prefix: 16 hostile writes were accepted).</summary>
     private static string Tamper(string token)
     {
         var parts = token.Split('.');
         var payload = Encoding.UTF8.GetString(Convert.FromBase64String(Pad(parts[1].Replace('-', '+').Replace('_', '/'))));
-        var changed = System.Text.RegularExpressions.Regex.Replace(payload, "\"[a-z0-9-]+:manager\"", "\"*:admin\"");
-        if (changed == payload) throw new InvalidOperationException("the token to tamper with has no partnership manager role: " + payload);
+        var changed = payload.Replace($"\"{P}:manager\"", "\"*:admin\"", StringComparison.Ordinal);
+        if (changed == payload) throw new InvalidOperationException($"the tampered token would not differ from the token it tampers with: {payload}");
         var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(changed)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         return $"{parts[0]}.{encoded}.{parts[2]}";
     }
