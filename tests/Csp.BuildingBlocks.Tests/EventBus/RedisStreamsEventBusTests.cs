@@ -223,6 +223,32 @@ public sealed class RedisStreamsEventBusTests
     }
 
     [Fact]
+    public async Task An_event_claimed_by_a_replica_killed_mid_handling_is_handled_once_its_claim_runs_out_not_dead_lettered()
+    {
+        // A replica was killed while handling the event: its "processing" claim stays until it runs out, and every
+        // redelivery meanwhile finds the event in progress. Those deliveries are not failures: with ClaimIdle at 50 ms and
+        // a 2 s claim there are far more of them than MaxDeliveries (2 here), and the event must still be handled.
+        var probe = new HandlerProbe();
+        using var host = BuildHost(Database, probe, s =>
+        {
+            s["EventBus:Redis:ClaimIdle"] = "00:00:00.050";
+            s["EventBus:Redis:MaxDeliveries"] = "2";
+        });
+        var envelope = NewEvent();
+        var inbox = host.Services.GetRequiredService<RedisKeys>().Inbox(envelope.Id);
+        await _db.StringSetAsync(inbox, "processing:killed-replica:0", TimeSpan.FromSeconds(2));
+        await host.Services.GetRequiredService<IEventTransport>().PublishAsync(envelope, CancellationToken.None);
+        await host.StartAsync();
+
+        await Eventually.TrueAsync(() => probe.HandledCount(envelope.Id) == 1, "the event is handled after the dead replica's claim ran out");
+        await ConsumedAsync(_db);
+
+        Assert.Equal(1, probe.HandledCount(envelope.Id));
+        Assert.Equal(0, await _db.StreamLengthAsync(DeadLetterStream));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Entries_waiting_behind_a_slow_handler_are_not_taken_over_by_another_replica()
     {
         // Replica A reads a batch and its handler takes three claim intervals per event; replica B reclaims whatever goes idle.

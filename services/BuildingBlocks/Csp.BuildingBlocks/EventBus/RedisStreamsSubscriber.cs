@@ -15,9 +15,12 @@ namespace Csp.BuildingBlocks.EventBus;
 /// and acknowledged only after the dispatcher returns (handled, duplicate or not subscribed); while a batch is handled its
 /// unfinished entries are kept fresh, so no other replica takes them over. A failed entry, or one whose event another
 /// delivery is handling right now, stays pending; once idle for <see cref="RedisStreamsOptions.ClaimIdle"/> it is taken
-/// over with XAUTOCLAIM (by this or another replica) and retried. When XPENDING shows it has been delivered more than
+/// over with XAUTOCLAIM (by this or another replica) and retried. When its handler has failed
 /// <see cref="RedisStreamsOptions.MaxDeliveries"/> times it is recorded in the service's <see cref="DeadLetters"/> and
-/// acknowledged; so is an entry that can never succeed (not a CloudEvent, or data of the wrong shape), at once.
+/// acknowledged; so is an entry that can never succeed (not a CloudEvent, or data of the wrong shape), at once. Failures
+/// are counted in a hash of their own per stream and group (<c>{stream}:failures:{group}</c>, by entry id), not taken from
+/// XPENDING's delivery count: a delivery that found the event claimed by another (a replica still handling it, or one
+/// killed mid-handling whose claim has not run out yet) is not a failure, and must not use up the retries.
 /// </summary>
 public sealed class RedisStreamsSubscriber : BackgroundService
 {
@@ -219,13 +222,16 @@ public sealed class RedisStreamsSubscriber : BackgroundService
             foreach (var (entry, deliveries) in batch)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (deliveries > _options.MaxDeliveries)
-                    await DeadLetterAsync(db, topic, entry, deliveries - 1,
+                // A first delivery has no failures yet: only a redelivery costs a look-up.
+                var failures = deliveries > 1 ? (long?)await db.HashGetAsync(FailuresKey(topic), entry.Id) ?? 0 : 0;
+                if (failures >= _options.MaxDeliveries)
+                    await DeadLetterAsync(db, topic, entry, failures,
                         _lastFailure.TryGetValue(entry.Id!, out var reason) ? reason : "unknown (last failure seen by another consumer)");
                 else
                 {
                     if (deliveries > 1)
-                        _logger.LogInformation("Retrying entry {EntryId} on {Topic} (delivery {Delivery} of {MaxDeliveries})", (string?)entry.Id, topic, deliveries, _options.MaxDeliveries);
+                        _logger.LogInformation("Retrying entry {EntryId} on {Topic} (delivery {Delivery}, {Failures} failed of {MaxDeliveries} allowed)",
+                            (string?)entry.Id, topic, deliveries, failures, _options.MaxDeliveries);
                     await DeliverAsync(db, topic, entry, cancellationToken);
                 }
                 unfinished.TryRemove((string)entry.Id!, out _);
@@ -292,13 +298,23 @@ public sealed class RedisStreamsSubscriber : BackgroundService
         {
             // Not acknowledged: it stays pending and is retried after ClaimIdle. The dispatcher has logged it.
             RememberFailure(entry.Id!, ex);
+            await db.HashIncrementAsync(FailuresKey(topic), entry.Id);
             return;
         }
 
         // Another delivery of the same event holds its claim: leave this entry pending; once idle it comes back and finds "done".
         if (outcome == DispatchOutcome.InProgress) return;
         await db.StreamAcknowledgeAsync(key, _group, entry.Id);
-        _lastFailure.TryRemove(entry.Id!, out _);
+        await ForgetFailuresAsync(db, topic, entry.Id);
+    }
+
+    /// <summary>Failed handler runs per entry id of one stream for this service's group (one key: no cross-slot command).</summary>
+    private RedisKey FailuresKey(string topic) => $"{_streams.Topic(topic)}:failures:{_group}";
+
+    private async Task ForgetFailuresAsync(IDatabase db, string topic, RedisValue entryId)
+    {
+        _lastFailure.TryRemove(entryId!, out _);
+        await db.HashDeleteAsync(FailuresKey(topic), entryId);
     }
 
     private async Task DeadLetterAsync(IDatabase db, string topic, StreamEntry entry, long deliveries, string reason, string? eventId = null)
@@ -307,7 +323,7 @@ public sealed class RedisStreamsSubscriber : BackgroundService
         await _deadLetters.RecordAsync(topic, json.IsNull ? "" : json.ToString(), reason, EventBusOptions.RedisTransport, eventId ?? TryReadId(json), deliveries, entry.Id);
         // A crash between the two commands leaves the entry pending, so it may be dead-lettered twice: never lost.
         await db.StreamAcknowledgeAsync(_streams.Topic(topic), _group, entry.Id);
-        _lastFailure.TryRemove(entry.Id!, out _);
+        await ForgetFailuresAsync(db, topic, entry.Id);
     }
 
     private static string? TryReadId(RedisValue json)

@@ -20,9 +20,23 @@ public sealed class StoreUnavailableHandler(IProblemDetailsService problems, ILo
         + "saved just before the time-out. Retry with the same " + Idempotency.Header + " header (send one with every write): the retry returns "
         + "the first outcome if the change was saved, and saves it once if it was not.";
 
+    /// <summary>Error replies with which Redis says "not now" rather than "no": a cluster re-forming after its masters
+    /// restarted (<c>CLUSTERDOWN</c>), a slot moving or a key set split across a migration (<c>TRYAGAIN</c>), a server
+    /// still loading its AOF (<c>LOADING</c>), a replica without its master (<c>MASTERDOWN</c>), a write sent to a node that
+    /// became a replica in a failover (<c>READONLY</c>).</summary>
+    private static readonly string[] NotNowReplies = ["CLUSTERDOWN", "TRYAGAIN", "LOADING", "MASTERDOWN", "READONLY"];
+
+    /// <summary>True when Redis could not be reached, did not answer in time, or answered that it cannot serve now.</summary>
+    public static bool IsUnavailable(Exception exception) => exception switch
+    {
+        RedisConnectionException or RedisTimeoutException => true,
+        RedisServerException server => NotNowReplies.Any(reply => server.Message.StartsWith(reply, StringComparison.Ordinal)),
+        _ => false,
+    };
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (RedisConnectionException or RedisTimeoutException)) return false;
+        if (!IsUnavailable(exception)) return false;
         var method = httpContext.Request.Method;
         var write = !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method));
         logger.LogWarning(exception, "Redis unavailable for {Method} {Path}; outcome {Outcome}", method, httpContext.Request.Path, write ? "unknown" : "nothing written");
