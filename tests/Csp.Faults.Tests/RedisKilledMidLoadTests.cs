@@ -10,21 +10,15 @@ namespace Csp.Faults.Tests;
 /// Redis killed with SIGKILL while writes arrive, then started again on the same port and directory with AOF (fsync on
 /// every write). No acknowledged write is lost, and the services, never restarted, are ready again by themselves. On a
 /// Redis Cluster every master is killed at once and started again on its port and directory (AOF and <c>nodes.conf</c>
-/// kept), so the cluster re-forms by itself; that variant is skipped in <c>make test-faults-cluster</c> until the two
-/// findings in <see cref="ClusterFindings"/> are fixed (run it with <c>CSP_FAULTS_CLUSTER_REDIS_KILL=1</c>).
+/// kept), so the cluster re-forms by itself. While it re-forms Redis answers CLUSTERDOWN: a 503 (retry), never a 500; and
+/// an event whose handling the kill cut off is handled once its claim runs out, never dead-lettered (both were found by
+/// this case on a cluster, and fixed).
 /// </summary>
 public class RedisKilledMidLoadTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RecoveryAllowed = TimeSpan.FromSeconds(60);
 
-    /// <summary>Why the case is skipped on a cluster: what two runs of it there showed (docs/reliability.md).</summary>
-    public const string ClusterFindings = "Skipped on a Redis Cluster until two findings are fixed (set CSP_FAULTS_CLUSTER_REDIS_KILL=1 to run it): "
-        + "(1) while the restarted masters re-form, Redis answers 'CLUSTERDOWN The cluster is down' and the services answer 500 "
-        + "(StoreUnavailableHandler maps only RedisConnectionException/RedisTimeoutException to 503): one run 201: 102, 500: 270; "
-        + "(2) an action.completed whose handling was cut by the kill stays 'being handled by another delivery' on every retry and is "
-        + "dead-lettered after 5 deliveries: one run events owed 316, delivered 315. Acknowledged writes lost: 0 in both runs.";
-
-    [ClusterSkipFact(ClusterFindings, "CSP_FAULTS_CLUSTER_REDIS_KILL")]
+    [Fact]
     public async Task No_acknowledged_write_is_lost_and_the_services_recover_without_a_restart_when_Redis_is_killed_mid_load()
     {
         await using var platform = await FaultPlatform.StartAsync(output, "redis-kill");
