@@ -198,15 +198,37 @@ public static class FreePort
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private static readonly HashSet<int> HandedOut = [];
+
     /// <summary>A free port below the ephemeral range whose cluster bus port (port + 10000) is free too.</summary>
     public static int ForClusterNode()
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
             var port = Random.Shared.Next(20000, 30000);
-            if (IsFree(port) && IsFree(port + 10000)) return port;
+            if (IsFree(port) && IsFree(port + 10000) && Claim(port) && Claim(port + 10000)) return port;
         }
         throw new InvalidOperationException("no free port pair for a Redis Cluster node");
+    }
+
+    /// <summary>
+    /// A free port for a process started later (a separate OS process binds it, not this one). A port from
+    /// <see cref="Next"/> is in the ephemeral range, where the kernel may give it to an outgoing connection before the
+    /// process binds it ("address already in use"); this one is below that range, and never handed out twice in a run.
+    /// </summary>
+    public static int ForProcess()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 30000);
+            if (IsFree(port) && Claim(port)) return port;
+        }
+        throw new InvalidOperationException("no free port below the ephemeral range");
+    }
+
+    private static bool Claim(int port)
+    {
+        lock (HandedOut) return HandedOut.Add(port);
     }
 
     private static bool IsFree(int port)

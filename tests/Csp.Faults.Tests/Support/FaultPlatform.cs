@@ -40,11 +40,11 @@ public sealed class FaultPlatform : IAsyncDisposable
         _output = output;
         WorkDirectory = Directory.CreateTempSubdirectory($"csp-faults-{name}-").FullName;
         Redis = new RedisProcess(WorkDirectory);
-        var actionPlanHttp = FreePort.Next();
-        var actionPlanGrpc = FreePort.Next();
-        var riskHttp = FreePort.Next();
-        var riskGrpc = FreePort.Next();
-        var gateway = FreePort.Next();
+        var actionPlanHttp = FreePort.ForProcess();
+        var actionPlanGrpc = FreePort.ForProcess();
+        var riskHttp = FreePort.ForProcess();
+        var riskGrpc = FreePort.ForProcess();
+        var gateway = FreePort.ForProcess();
         ActionPlanAddress = new Uri($"http://127.0.0.1:{actionPlanHttp}");
         ActionPlanGrpcPort = actionPlanGrpc;
         RiskGrpcPort = riskGrpc;
@@ -60,12 +60,12 @@ public sealed class FaultPlatform : IAsyncDisposable
         Gateway = Service("gateway", "gateway/Csp.Gateway", new Dictionary<string, string>(Common())
         {
             ["Urls"] = GatewayAddress.ToString().TrimEnd('/'),
-            ["Ports__Management"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Ports__Management"] = FreePort.ForProcess().ToString(CultureInfo.InvariantCulture),
             ["Auth__DevIssuer__UsersFile"] = RepoPaths.Demo("users.json"),
             ["ReverseProxy__Clusters__actionplan__Destinations__primary__Address"] = ActionPlanAddress.ToString(),
             ["ReverseProxy__Clusters__risk__Destinations__primary__Address"] = RiskAddress.ToString(),
-            ["ReverseProxy__Clusters__funding__Destinations__primary__Address"] = $"http://127.0.0.1:{FreePort.Next()}",
-            ["ReverseProxy__Clusters__kpi__Destinations__primary__Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["ReverseProxy__Clusters__funding__Destinations__primary__Address"] = $"http://127.0.0.1:{FreePort.ForProcess()}",
+            ["ReverseProxy__Clusters__kpi__Destinations__primary__Address"] = $"http://127.0.0.1:{FreePort.ForProcess()}",
             // The suite is one caller sending thousands of requests; the limiter is tested elsewhere.
             ["RateLimiting__PermitsPerMinute"] = "10000000",
             ["RateLimiting__AnonymousPermitsPerMinute"] = "10000000",
@@ -125,7 +125,7 @@ public sealed class FaultPlatform : IAsyncDisposable
         ["Ports__Address"] = "127.0.0.1",
         ["Ports__Http"] = http.ToString(CultureInfo.InvariantCulture),
         ["Ports__Grpc"] = grpc.ToString(CultureInfo.InvariantCulture),
-        ["Ports__Management"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Ports__Management"] = FreePort.ForProcess().ToString(CultureInfo.InvariantCulture),
         ["Redis__Configuration"] = Redis.Address,
         ["Redis__Database"] = "0",
         ["EventBus__Transport"] = "redis",

@@ -23,7 +23,7 @@ public sealed class RedisProcess : IDisposable
             ?? throw new InvalidOperationException("redis-server is not installed: run `make test-faults`, whose CI script installs it (apt-get install redis-server).");
         IsCluster = string.Equals(Environment.GetEnvironmentVariable(Csp.TestSupport.RedisServer.TopologyVariable), "cluster", StringComparison.OrdinalIgnoreCase);
         Ports = Enumerable.Range(0, IsCluster ? 3 : 1)
-            .Select(_ => IsCluster ? Csp.TestSupport.FreePort.ForClusterNode() : Csp.TestSupport.FreePort.Next()).ToList();
+            .Select(_ => IsCluster ? Csp.TestSupport.FreePort.ForClusterNode() : Csp.TestSupport.FreePort.ForProcess()).ToList();
         for (var i = 0; i < Ports.Count; i++)
         {
             var name = IsCluster ? $"redis-{i + 1}" : "redis";
