@@ -27,28 +27,19 @@ public class RedisKilledMidLoadTests(ITestOutputHelper output)
     [ClusterSkipFact(ClusterFinding, "CSP_FAULTS_CLUSTER_REDIS_KILL")]
     public async Task No_acknowledged_write_is_lost_and_the_services_recover_without_a_restart_when_Redis_is_killed_mid_load()
     {
-        await using var platform = await FaultPlatform.StartAsync(output, "redis-kill");
-        try
-        {
-            await RunAsync(platform);
-        }
-        catch
-        {
-            platform.DumpLogs();
-            throw;
-        }
+        await FaultPlatform.RunCaseAsync(output, "redis-kill", RunAsync);
     }
 
     private async Task RunAsync(FaultPlatform platform)
     {
         var load = new WriteLoad(platform.ActionPlanAddress, workers: 4, iterations: 80, deadline: TimeSpan.FromMinutes(2));
         var running = load.RunAsync("Redis killed mid-load");
-        while (load.AcknowledgedCreates.Count < 50 && !running.IsCompleted) await Task.Delay(20);
+        await WriteLoad.UntilAsync(() => load.AcknowledgedCreates.Count >= 50, running);
 
         platform.Redis.KillHard();
         var killedAt = load.Acknowledged;
         var actionPlanNoticed = await ReadyStatusAsync(platform.ActionPlanAddress);
-        await Task.Delay(1000);
+        await load.SentMoreAsync(8, running);
         var acknowledgedWhileDown = load.Acknowledged - killedAt;
 
         await platform.Redis.StartAsync();

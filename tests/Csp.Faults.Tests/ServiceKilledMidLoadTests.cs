@@ -17,16 +17,7 @@ public class ServiceKilledMidLoadTests(ITestOutputHelper output)
     [Fact]
     public async Task Acknowledged_writes_survive_and_owed_events_arrive_once_in_effect_when_services_are_killed_mid_load()
     {
-        await using var platform = await FaultPlatform.StartAsync(output, "service-kill");
-        try
-        {
-            await RunAsync(platform);
-        }
-        catch
-        {
-            platform.DumpLogs();
-            throw;
-        }
+        await FaultPlatform.RunCaseAsync(output, "service-kill", RunAsync);
     }
 
     private async Task RunAsync(FaultPlatform platform)
@@ -38,18 +29,18 @@ public class ServiceKilledMidLoadTests(ITestOutputHelper output)
         foreach (var actionId in riskOfAction.Keys) load.Preexisting.Enqueue(actionId);
         var running = load.RunAsync("Killed mid-load");
 
-        await UntilAsync(() => load.AcknowledgedCreates.Count >= 40, running);
+        await WriteLoad.UntilAsync(() => load.AcknowledgedCreates.Count >= 40, running);
         platform.ActionPlan.KillHard();
         var killedActionPlanAt = load.Acknowledged;
-        await Task.Delay(500);
+        await load.SentMoreAsync(8, running);
         await platform.RestartAsync(platform.ActionPlan);
 
-        await UntilAsync(() => load.AcknowledgedCreates.Count >= 120, running);
+        await WriteLoad.UntilAsync(() => load.AcknowledgedCreates.Count >= 120, running);
         // Mid-handling: wait (briefly) for a moment when the risk service holds delivered, unacknowledged entries.
         var pendingAtKill = await HeldByRiskAsync(platform, TimeSpan.FromSeconds(5));
         platform.Risk.KillHard();
         var killedRiskAt = load.Acknowledged;
-        await Task.Delay(500);
+        await load.SentMoreAsync(8, running);
         await platform.RestartAsync(platform.Risk);
 
         await running;
@@ -138,8 +129,4 @@ public class ServiceKilledMidLoadTests(ITestOutputHelper output)
     }
 
     /// <summary>Waits until the condition holds or the load has finished (bounded by the load's own deadline).</summary>
-    private static async Task UntilAsync(Func<bool> condition, Task load)
-    {
-        while (!condition() && !load.IsCompleted) await Task.Delay(20);
-    }
 }

@@ -14,16 +14,7 @@ public class SubscriberDownTests(ITestOutputHelper output)
     [Fact]
     public async Task A_thousand_events_produced_while_the_subscriber_is_down_are_all_delivered_once_after_it_returns()
     {
-        await using var platform = await FaultPlatform.StartAsync(output, "subscriber-down");
-        try
-        {
-            await RunAsync(platform);
-        }
-        catch
-        {
-            platform.DumpLogs();
-            throw;
-        }
+        await FaultPlatform.RunCaseAsync(output, "subscriber-down", RunAsync);
     }
 
     private async Task RunAsync(FaultPlatform platform)

@@ -4,27 +4,10 @@ using Csp.Gateway.Tests.Support;
 namespace Csp.Gateway.Tests;
 
 /// <summary>The gateway answers an oversize body itself (413 problem details) and never passes it to the service.</summary>
-public sealed class BodyLimitTests : IAsyncLifetime
+public sealed class BodyLimitTests : GatewayBeforeActionPlan
 {
     private const string Actions = "/api/partnerships/medway/actions";
     private const int Limit = 64 * 1024;
-    private StandInService _actionPlan = null!;
-    private GatewayHost _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _actionPlan = await StandInService.StartAsync("actionplan");
-        var settings = TestAuth.Configuration;
-        settings["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = _actionPlan.Address;
-        _gateway = await GatewayHost.StartAsync(settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _actionPlan.DisposeAsync();
-    }
-
     /// <summary>A JSON body of exactly <paramref name="bytes"/> bytes.</summary>
     public static byte[] Body(int bytes) => System.Text.Encoding.UTF8.GetBytes("{\"title\":\"" + new string('a', bytes - 12) + "\"}");
 
@@ -35,7 +18,7 @@ public sealed class BodyLimitTests : IAsyncLifetime
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         var request = new HttpRequestMessage(HttpMethod.Post, Actions) { Content = content };
         request.Headers.Authorization = new("Bearer", TestAuth.Token(DemoCallers.Manager));
-        return _gateway.Client.SendAsync(request);
+        return Gateway.Client.SendAsync(request);
     }
 
     [Theory]
@@ -49,7 +32,7 @@ public sealed class BodyLimitTests : IAsyncLifetime
         Assert.True(response.IsProblem());
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(413, problem.GetProperty("status").GetInt32());
-        Assert.Equal(0, _actionPlan.Requests);
+        Assert.Equal(0, ActionPlan.Requests);
     }
 
     [Theory]

@@ -6,25 +6,8 @@ namespace Csp.Gateway.Tests;
 
 /// <summary>A header value outside ASCII is refused by the gateway itself (400 naming the header), not reported as the
 /// service being unavailable (the proxy's HTTP client cannot send such a value, which used to answer 503).</summary>
-public sealed class HeaderEncodingTests : IAsyncLifetime
+public sealed class HeaderEncodingTests : GatewayBeforeActionPlan
 {
-    private StandInService _actionPlan = null!;
-    private GatewayHost _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _actionPlan = await StandInService.StartAsync("actionplan");
-        var settings = TestAuth.Configuration;
-        settings["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = _actionPlan.Address;
-        _gateway = await GatewayHost.StartAsync(settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _actionPlan.DisposeAsync();
-    }
-
     [Theory]
     [InlineData("latin1")]
     [InlineData("utf8")]
@@ -34,7 +17,7 @@ public sealed class HeaderEncodingTests : IAsyncLifetime
         using var client = new HttpClient(new SocketsHttpHandler
         {
             RequestHeaderEncodingSelector = (_, _) => encoding == "utf8" ? Encoding.UTF8 : Encoding.Latin1,
-        }) { BaseAddress = _gateway.Address };
+        }) { BaseAddress = Gateway.Address };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/partnerships/medway/actions");
         request.Headers.Authorization = new("Bearer", TestAuth.Token(DemoCallers.Manager));
         request.Headers.TryAddWithoutValidation("X-Unicode", "café ☕");
@@ -42,7 +25,7 @@ public sealed class HeaderEncodingTests : IAsyncLifetime
         var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0, _actionPlan.Requests);
+        Assert.Equal(0, ActionPlan.Requests);
         // Kestrel itself refuses bytes that are not UTF-8 (a plain 400); a UTF-8 value passes Kestrel and is refused by the
         // gateway, naming the header.
         if (encoding == "utf8")
@@ -60,9 +43,9 @@ public sealed class HeaderEncodingTests : IAsyncLifetime
         request.Headers.Authorization = new("Bearer", TestAuth.Token(DemoCallers.Manager));
         request.Headers.TryAddWithoutValidation("X-Plain", "cafe");
 
-        var response = await _gateway.Client.SendAsync(request);
+        var response = await Gateway.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, _actionPlan.Requests);
+        Assert.Equal(1, ActionPlan.Requests);
     }
 }

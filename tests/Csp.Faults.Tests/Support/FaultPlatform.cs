@@ -84,6 +84,22 @@ public sealed class FaultPlatform : IAsyncDisposable
     public int RiskGrpcPort { get; }
     public IDatabase Db => Redis.Db;
 
+    /// <summary>Starts a platform, runs one case on it, and prints every process's log when the case fails (the logs are
+    /// kept on disk either way until the platform is disposed).</summary>
+    public static async Task RunCaseAsync(ITestOutputHelper output, string name, Func<FaultPlatform, Task> run)
+    {
+        await using var platform = await StartAsync(output, name);
+        try
+        {
+            await run(platform);
+        }
+        catch
+        {
+            platform.DumpLogs();
+            throw;
+        }
+    }
+
     /// <summary>Starts Redis, both services and the gateway, and sets up the Medway partnership (three agencies) and a plan.</summary>
     public static async Task<FaultPlatform> StartAsync(ITestOutputHelper output, string name)
     {

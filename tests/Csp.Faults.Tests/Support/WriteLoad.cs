@@ -22,6 +22,20 @@ public sealed class WriteLoad(Uri address, int workers, int iterations, TimeSpan
     public int Sent => _sent;
     public int Acknowledged => AcknowledgedCreates.Count + AcknowledgedCompletions.Count;
 
+    /// <summary>Waits (polling) until <paramref name="condition"/> holds or the load <paramref name="running"/> has ended.</summary>
+    public static async Task UntilAsync(Func<bool> condition, Task running)
+    {
+        while (!condition() && !running.IsCompleted) await Task.Delay(20);
+    }
+
+    /// <summary>Waits until <paramref name="requests"/> more requests have been sent (for example while a process is down,
+    /// so that writes really arrive meanwhile), or the load <paramref name="running"/> has ended.</summary>
+    public Task SentMoreAsync(int requests, Task running)
+    {
+        var target = Sent + requests;
+        return UntilAsync(() => Sent >= target, running);
+    }
+
     public async Task RunAsync(string titlePrefix, CancellationToken stop = default)
     {
         var until = DateTime.UtcNow + deadline;
