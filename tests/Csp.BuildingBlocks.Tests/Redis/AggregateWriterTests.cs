@@ -23,6 +23,17 @@ public sealed class AggregateWriterTests : IDisposable
     private readonly IDatabase _db = RedisServer.Instance.Connection.GetDatabase(Database);
     private readonly IHost _host;
 
+    private readonly Hook _hook = new();
+
+    /// <summary>Runs between each attempt's reads and its commit (the writer's test seam).</summary>
+    private sealed class Hook : IBeforeCommit
+    {
+        public Func<int, Task>? OnAttempt;
+        public int Calls;
+
+        public Task BeforeCommitAsync(string key) => OnAttempt?.Invoke(Interlocked.Increment(ref Calls)) ?? Task.CompletedTask;
+    }
+
     public AggregateWriterTests()
     {
         _db.Execute("FLUSHDB");
@@ -33,6 +44,7 @@ public sealed class AggregateWriterTests : IDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddCspRedis();
         builder.AddCspEventBus();
+        builder.Services.AddSingleton<IBeforeCommit>(_hook);
         _host = builder.Build();
     }
 
@@ -92,5 +104,74 @@ public sealed class AggregateWriterTests : IDisposable
         Assert.Equal(new Versioned<Kpi>(first, 1), await Writer.ReadAsync<Kpi>(Key));
         Assert.Single(await OutboxAsync());
         Assert.Single(await _host.Services.GetRequiredService<AuditLog>().ReadAsync(_db, Partnership));
+    }
+
+    private string Gate => _host.Services.GetRequiredService<RedisKeys>().For(Partnership, "gate");
+    private int Refreshes => _host.Services.GetRequiredService<TopologyRefresh>().Refreshes;
+
+    /// <summary>A write whose extra condition is that the gate is open.</summary>
+    private Task<long?> SaveBehindGateAsync(Kpi kpi) =>
+        Writer.SaveAsync(Partnership, Key, kpi, 0, Audit.For<Kpi>(Manager, "record", "kpi", "KPI-01", null, kpi), [],
+            tx => tx.AddCondition(Condition.HashEqual(Gate, "state", "open")));
+
+    [Fact]
+    public async Task A_write_refused_with_its_version_unchanged_is_tried_once_more_after_a_topology_refresh()
+    {
+        // The first attempt finds the gate closed, as a condition check that failed for a passing reason would; the second
+        // finds it open. The version was never the problem, so the write is tried again instead of being called a conflict.
+        _hook.OnAttempt = attempt => _db.HashSetAsync(Gate, "state", attempt == 1 ? "closed" : "open");
+        var kpi = new Kpi("KPI-01", 7m);
+
+        Assert.Equal(1, await SaveBehindGateAsync(kpi));
+
+        Assert.Equal(2, _hook.Calls);
+        Assert.Equal(1, Refreshes);
+        Assert.Equal(new Versioned<Kpi>(kpi, 1), await Writer.ReadAsync<Kpi>(Key));
+        Assert.Single(await _host.Services.GetRequiredService<AuditLog>().ReadAsync(_db, Partnership));
+    }
+
+    [Fact]
+    public async Task A_refusal_that_persists_is_reported_after_the_second_attempt_and_stores_nothing()
+    {
+        _hook.OnAttempt = _ => _db.HashSetAsync(Gate, "state", "closed");
+
+        Assert.Null(await SaveBehindGateAsync(new Kpi("KPI-01", 7m)));
+
+        Assert.Equal(AggregateWriter.MaxAttempts, _hook.Calls);
+        Assert.False(await _db.KeyExistsAsync(Key));
+        Assert.Empty(await _host.Services.GetRequiredService<AuditLog>().ReadAsync(_db, Partnership));
+    }
+
+    [Fact]
+    public async Task A_version_conflict_is_answered_at_once_without_a_retry_or_a_refresh()
+    {
+        await _db.HashSetAsync(Gate, "state", "open");
+        var theirs = new Kpi("KPI-01", 1m);
+        // Between the first attempt's reads and its commit, another writer saves the same document.
+        _hook.OnAttempt = attempt => attempt == 1
+            ? Writer.SaveAsync(Partnership, Key, theirs, 0, Audit.For<Kpi>(Manager, "record", "kpi", "KPI-01", null, theirs), [])
+            : Task.CompletedTask;
+
+        Assert.Null(await SaveBehindGateAsync(new Kpi("KPI-01", 2m)));
+
+        Assert.Equal(2, _hook.Calls); // the first attempt's hook, and the nested write's own
+        Assert.Equal(0, Refreshes);
+        Assert.Equal(new Versioned<Kpi>(theirs, 1), await Writer.ReadAsync<Kpi>(Key));
+    }
+
+    [Fact]
+    public async Task A_refused_write_is_explained_by_the_stored_version_and_the_id_of_the_write_that_made_it()
+    {
+        var tx = _db.CreateTransaction();
+        VersionedDocument.Write(tx, Key, new Kpi("KPI-01", 3m), 0, writeId: "mine");
+        Assert.True(await tx.ExecuteAsync());
+
+        // The client said "not executed", but the stored version is the one this write made: it committed.
+        Assert.Equal(RefusedWrite.CommittedAfterAll, await VersionedDocument.ExplainRefusalAsync(_db, Key, 0, "mine"));
+        // Someone else's write moved the version on: a conflict.
+        Assert.Equal(RefusedWrite.VersionMoved, await VersionedDocument.ExplainRefusalAsync(_db, Key, 0, "other"));
+        // Still at the version read: something else refused it.
+        Assert.Equal(RefusedWrite.VersionUnchanged, await VersionedDocument.ExplainRefusalAsync(_db, Key, 1, "other"));
+        Assert.Equal(RefusedWrite.VersionUnchanged, await VersionedDocument.ExplainRefusalAsync(_db, Key + ":absent", 0, "other"));
     }
 }

@@ -2,6 +2,7 @@ using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Http;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Csp.BuildingBlocks.Redis;
@@ -18,8 +19,11 @@ namespace Csp.BuildingBlocks.Redis;
 /// document does not exist (docs/architecture.md, "Writes across slots").</remarks>
 public sealed class AggregateWriter(IConnectionMultiplexer redis, Microsoft.Extensions.Options.IOptions<RedisOptions> options,
     Outbox.Outbox outbox, AuditLog audit, ServiceIdentity service, TimeProvider clock, IEnumerable<IBeforeCommit> beforeCommit,
-    Microsoft.Extensions.Logging.ILogger<AggregateWriter> logger)
+    TopologyRefresh topology, Microsoft.Extensions.Logging.ILogger<AggregateWriter> logger)
 {
+    /// <summary>A write refused while its version is unchanged is tried once more, after a topology refresh.</summary>
+    public const int MaxAttempts = 2;
+
     private readonly IBeforeCommit[] _beforeCommit = beforeCommit.ToArray();
 
     public IDatabase Database => redis.GetDatabase(options.Value.Database);
@@ -33,17 +37,44 @@ public sealed class AggregateWriter(IConnectionMultiplexer redis, Microsoft.Exte
     {
         var db = Database;
         if (events.Count > 0) await outbox.RegisterPartitionAsync(partnershipId);
-        var tx = db.CreateTransaction();
-        var version = VersionedDocument.Write(tx, key, value, expectedVersion);
-        alsoWrite?.Invoke(tx);
-        foreach (var e in events)
-            outbox.Enqueue(tx, partnershipId, e.ToEnvelope(service.EventSource, partnershipId, clock.GetUtcNow()));
-        audit.Append(tx, partnershipId, auditEntry);
-        if (reply is not null) IdempotencyRecords.Queue(tx, reply);
-        foreach (var hook in _beforeCommit) await hook.BeforeCommitAsync(key);
-        if (!await tx.ExecuteAsync()) return null;
-        if (events.Count > 0) outbox.Notify();
-        return version;
+        var writeId = Guid.NewGuid().ToString("N");
+        for (var attempt = 1; ; attempt++)
+        {
+            var tx = db.CreateTransaction();
+            var version = VersionedDocument.Write(tx, key, value, expectedVersion, writeId);
+            alsoWrite?.Invoke(tx);
+            foreach (var e in events)
+                outbox.Enqueue(tx, partnershipId, e.ToEnvelope(service.EventSource, partnershipId, clock.GetUtcNow()));
+            audit.Append(tx, partnershipId, auditEntry);
+            if (reply is not null) IdempotencyRecords.Queue(tx, reply);
+            foreach (var hook in _beforeCommit) await hook.BeforeCommitAsync(key);
+            if (await tx.ExecuteAsync()) return Committed(version);
+
+            // "Not executed" is not always a conflict (see VersionedDocument.ExplainRefusalAsync): read what happened.
+            switch (await VersionedDocument.ExplainRefusalAsync(db, key, expectedVersion, writeId))
+            {
+                case RefusedWrite.VersionMoved:
+                    return null;
+                case RefusedWrite.CommittedAfterAll:
+                    logger.LogWarning("The write of {Key} (version {Version}) was reported as not executed but had committed", key, version);
+                    return Committed(version);
+                case RefusedWrite.VersionUnchanged when attempt < MaxAttempts:
+                    // A reference or idempotency key changed meanwhile (the retry refuses again), or the client's view of the
+                    // cluster is stale: after every master restarted, conditions sent to a node that no longer serves the
+                    // slot fail without the redirect plain reads follow (docs/reliability.md). Refresh it, then try again.
+                    logger.LogWarning("The write of {Key} was refused with its version unchanged (attempt {Attempt}); refreshing the Redis topology and retrying", key, attempt);
+                    await topology.RefreshAsync();
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        long Committed(long version)
+        {
+            if (events.Count > 0) outbox.Notify();
+            return version;
+        }
     }
 
     /// <summary>Reads many versioned documents in one round trip (pipelined). A document that cannot be read is skipped and

@@ -25,6 +25,7 @@ public static class RedisExtensions
         builder.Services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<ServiceIdentity>().Name));
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AuditEntries>();
+        builder.Services.AddSingleton<TopologyRefresh>();
         builder.Services.AddSingleton<AggregateWriter>();
         builder.Services.AddOptions<Http.IdempotencyOptions>().Bind(builder.Configuration.GetSection(Http.IdempotencyOptions.Section))
             .Validate(o => o.Expiry > TimeSpan.Zero, "Idempotency:Expiry must be positive.").ValidateOnStart();

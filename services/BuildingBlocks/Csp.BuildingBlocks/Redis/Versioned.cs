@@ -14,6 +14,9 @@ public static class VersionedDocument
 {
     private const string DataField = "data";
     private const string VersionField = "version";
+    /// <summary>The id of the write that made the stored version: after a transaction reported as not executed, it tells
+    /// whether this writer's transaction committed after all (<see cref="ExplainRefusalAsync"/>).</summary>
+    private const string WriteField = "write";
 
     public static async Task<Versioned<T>?> ReadAsync<T>(IDatabaseAsync db, string key) =>
         await ReadJsonAsync(db, key) is { } stored ? new Versioned<T>(Deserialize<T>(key, stored.Value), stored.Version) : null;
@@ -50,13 +53,41 @@ public static class VersionedDocument
 
     /// <summary>Queues a write of <paramref name="value"/> as version <paramref name="expectedVersion"/> + 1.
     /// <paramref name="expectedVersion"/> 0 means "must not exist yet".</summary>
-    public static long Write<T>(ITransaction tx, string key, T value, long expectedVersion)
+    public static long Write<T>(ITransaction tx, string key, T value, long expectedVersion, string? writeId = null)
     {
         tx.AddCondition(expectedVersion == 0
             ? Condition.KeyNotExists(key)
             : Condition.HashEqual(key, VersionField, expectedVersion));
         var next = expectedVersion + 1;
-        _ = tx.HashSetAsync(key, [new HashEntry(DataField, StorageJson.Serialize(value)), new HashEntry(VersionField, next)]);
+        HashEntry[] fields = writeId is null
+            ? [new HashEntry(DataField, StorageJson.Serialize(value)), new HashEntry(VersionField, next)]
+            : [new HashEntry(DataField, StorageJson.Serialize(value)), new HashEntry(VersionField, next), new HashEntry(WriteField, writeId)];
+        _ = tx.HashSetAsync(key, fields);
         return next;
     }
+
+    /// <summary>
+    /// Why a transaction written by <see cref="Write{T}"/> with <paramref name="writeId"/> came back "not executed", read
+    /// afresh from the store. The client reports "not executed" for more than a failed condition: a condition check that
+    /// got an error reply (a cluster node that is loading, down or not the slot's owner) or timed out counts as failed.
+    /// </summary>
+    public static async Task<RefusedWrite> ExplainRefusalAsync(IDatabaseAsync db, string key, long expectedVersion, string writeId)
+    {
+        var fields = await db.HashGetAsync(key, [VersionField, WriteField]);
+        if (fields[1] == writeId) return RefusedWrite.CommittedAfterAll;
+        var stored = fields[0].IsNull ? 0 : (long)fields[0];
+        return stored == expectedVersion ? RefusedWrite.VersionUnchanged : RefusedWrite.VersionMoved;
+    }
+}
+
+/// <summary>What a re-read says about a write the client reported as not executed.</summary>
+public enum RefusedWrite
+{
+    /// <summary>Another writer moved the version on: a real conflict.</summary>
+    VersionMoved,
+    /// <summary>The version is still the one read: another condition refused it (a reference changed, the idempotency key was
+    /// used meanwhile) or the condition checks themselves failed.</summary>
+    VersionUnchanged,
+    /// <summary>The stored version carries this write's id: it committed and only the reply said otherwise.</summary>
+    CommittedAfterAll,
 }
