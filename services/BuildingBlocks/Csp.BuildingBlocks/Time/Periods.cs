@@ -33,7 +33,7 @@ public readonly partial record struct FinancialYear(int StartYear) : IComparable
 
     public int CompareTo(FinancialYear other) => StartYear.CompareTo(other.StartYear);
 
-    [GeneratedRegex(@"^\d{4}-\d{2}$")] private static partial Regex FinancialYearPattern();
+    [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}\z")] private static partial Regex FinancialYearPattern();
 }
 
 /// <summary>
@@ -72,7 +72,7 @@ public readonly partial record struct FinancialQuarter(int Year, int Quarter) : 
 
     public int CompareTo(FinancialQuarter other) => (Year, Quarter).CompareTo((other.Year, other.Quarter));
 
-    [GeneratedRegex(@"^(\d{4})-Q([1-4])$")] private static partial Regex QuarterPattern();
+    [GeneratedRegex(@"\A([0-9]{4})-Q([1-4])\z")] private static partial Regex QuarterPattern();
 }
 
 public sealed class FinancialYearJsonConverter : JsonConverter<FinancialYear>
