@@ -10,21 +10,15 @@ namespace Csp.Faults.Tests;
 /// Redis killed with SIGKILL while writes arrive, then started again on the same port and directory with AOF (fsync on
 /// every write). No acknowledged write is lost, and the services, never restarted, are ready again by themselves. On a
 /// Redis Cluster every master is killed at once and started again on its port and directory (AOF and <c>nodes.conf</c>
-/// kept), so the cluster re-forms by itself. Two findings of this case on a cluster are fixed (CLUSTERDOWN was a 500; an
-/// event whose handling the kill cut off was dead-lettered). A third is open, so the case is skipped on a cluster in CI
-/// (<see cref="ClusterFinding"/>; run it there with <c>CSP_FAULTS_CLUSTER_REDIS_KILL=1</c>).
+/// kept), so the cluster re-forms by itself. Three findings of this case on a cluster are fixed (CLUSTERDOWN was a 500; an
+/// event whose handling the kill cut off was dead-lettered; about one run in five refused every write with 409 after the
+/// restart, see docs/reliability.md).
 /// </summary>
 public class RedisKilledMidLoadTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RecoveryAllowed = TimeSpan.FromSeconds(60);
 
-    /// <summary>Why the case is skipped on a cluster (docs/reliability.md).</summary>
-    public const string ClusterFinding = "Skipped on a Redis Cluster until an open finding is fixed (set CSP_FAULTS_CLUSTER_REDIS_KILL=1 to run it): "
-        + "in about 1 run in 5, after all three masters are killed and restarted, every action create through the gateway answers 409 "
-        + "(the transaction comes back not executed) for the rest of the run, though the data on disk is consistent and the plan and "
-        + "partnership versions unchanged: one run 201: 105, 409: 265, 503: 4, write after recovery 409. Acknowledged writes lost: 0 in every run.";
-
-    [ClusterSkipFact(ClusterFinding, "CSP_FAULTS_CLUSTER_REDIS_KILL")]
+    [Fact]
     public async Task No_acknowledged_write_is_lost_and_the_services_recover_without_a_restart_when_Redis_is_killed_mid_load()
     {
         await FaultPlatform.RunCaseAsync(output, "redis-kill", RunAsync);
