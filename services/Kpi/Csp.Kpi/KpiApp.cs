@@ -4,7 +4,9 @@ using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.PartnershipCopy;
 using Csp.Contracts.ActionPlan.V1;
 using Csp.Kpi.Api;
+using Csp.Contracts.IntegrationEvents;
 using Csp.Kpi.Commands;
+using Csp.Kpi.Events;
 using Csp.Kpi.Storage;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +22,12 @@ public static class KpiApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
-        builder.AddCspEventBus();
+        builder.AddCspEventBus()
+            .AddSubscription<ActionCreated, ActionCreatedHandler>()
+            .AddSubscription<ActionStatusChanged, ActionStatusChangedHandler>()
+            .AddSubscription<ActionCompleted, ActionCompletedHandler>()
+            .AddSubscription<ActionOverdue, ActionOverdueHandler>()
+            .AddSubscription<RiskAssessed, RiskAssessedHandler>();
         builder.AddKpiServices();
 
         var app = builder.Build();

@@ -130,8 +130,9 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     /// scorecard rows; with the events, one audit entry and the idempotency reply. Null when any series had moved on (or
     /// the demo reference was loaded): nothing was written.
     /// </summary>
+    /// <param name="inputs">Derived values: the kind and counter of the inputs they were computed from; nothing is written if it moved.</param>
     public async Task<long?> SaveMeasurementsAsync(string partnershipId, IReadOnlyList<SeriesWrite> writes, AuditEntry auditEntry,
-        IReadOnlyCollection<PendingEvent> events, string? seedRef = null, IdempotentReply? reply = null)
+        IReadOnlyCollection<PendingEvent> events, string? seedRef = null, IdempotentReply? reply = null, (string Kind, long Version)? inputs = null)
     {
         if (writes.Count == 0) throw new ArgumentException("nothing to write", nameof(writes));
         await RegisterPartnershipAsync(partnershipId);
@@ -151,17 +152,32 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
                     _ = tx.HashSetAsync(CardKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), StorageJson.Serialize(r))).ToArray());
             }
             SeedRef(tx, partnershipId, seedRef);
+            if (inputs is { } i)
+                tx.AddCondition(i.Version == 0 ? Condition.KeyNotExists(InputsVersionKey(partnershipId, i.Kind)) : Condition.StringEqual(InputsVersionKey(partnershipId, i.Kind), i.Version));
         }, reply);
     }
 
-    // Derived KPIs' inputs: what the other services' events said about each action and risk.
-    public async Task<IReadOnlyDictionary<string, string>> GetDerivedInputsAsync(string partnershipId, string kind) =>
-        (await Db.HashGetAllAsync(keys.For(partnershipId, "derived", kind))).ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
+    // Derived KPIs' inputs: what the other services' events said about each action and risk, and a counter that every
+    // change of them raises, so a write of derived values computed from an older set of inputs is refused.
+    /// <summary>All inputs of a kind and their counter, read together (one MULTI).</summary>
+    public async Task<(IReadOnlyDictionary<string, string> Inputs, long Version)> GetDerivedInputsAsync(string partnershipId, string kind)
+    {
+        var tx = Db.CreateTransaction();
+        var all = tx.HashGetAllAsync(InputsKey(partnershipId, kind));
+        var version = tx.StringGetAsync(InputsVersionKey(partnershipId, kind));
+        await tx.ExecuteAsync();
+        return ((await all).ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal), (long?)await version ?? 0);
+    }
 
-    /// <summary>Sets one input (an action's or a risk's latest state) if it is not already that; written before the
-    /// derived values are recomputed from all inputs, so a redelivered event finds it set and changes nothing.</summary>
-    public Task SetDerivedInputAsync(string partnershipId, string kind, string id, string json) =>
-        Db.HashSetAsync(keys.For(partnershipId, "derived", kind), id, json);
+    /// <summary>Sets one input (an action's or a risk's latest state) and raises the counter. Written before the derived
+    /// values are recomputed from all inputs: a redelivered event finds it set already.</summary>
+    public async Task SetDerivedInputAsync(string partnershipId, string kind, string id, string json)
+    {
+        var tx = Db.CreateTransaction();
+        _ = tx.HashSetAsync(InputsKey(partnershipId, kind), id, json);
+        _ = tx.StringIncrementAsync(InputsVersionKey(partnershipId, kind));
+        await tx.ExecuteAsync();
+    }
 
     public async Task<bool> IsSeededAsync(string partnershipId, string seedRef) => await Db.HashExistsAsync(SeedRefsKey(partnershipId), seedRef);
 
@@ -187,6 +203,8 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     private string CurrentKey(string p, string code) => keys.For(p, "m", code) + ":current";
     private string CardKey(string p, string code) => keys.For(p, "card", code);
     private string SeedRefsKey(string p) => keys.For(p, "seed-refs");
+    private string InputsKey(string p, string kind) => keys.For(p, "derived", kind);
+    private string InputsVersionKey(string p, string kind) => keys.For(p, "derived", kind) + ":version";
 }
 
 /// <summary>The scorecard's reads: definitions, series and the window of rows of every KPI, in three round trips.</summary>
