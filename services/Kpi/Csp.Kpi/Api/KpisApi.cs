@@ -41,6 +41,8 @@ public static class KpisApi
             .WithSummary("Record a period's measurement (owning agency's partners, manager). Optional Idempotency-Key.");
         group.MapPost("{code}/measurements/{period}/revisions", ReviseAsync).Writes<MeasurementView>(StatusCodes.Status201Created).WithIfMatch().Idempotent()
             .WithSummary("Revise a period's measurement; the earlier one is kept as superseded (owning agency's partners, manager). Optional If-Match (the revision) and Idempotency-Key.");
+        group.MapPost("imports/{kind}", ImportAsync).Writes<ImportReport>()
+            .WithSummary("Import a file (kind: measurements, police-recorded-crime or street-level); the whole file is checked first and nothing is stored if any row is bad; rows that say what is stored already change nothing (owning agency's partners of every KPI in it, manager).");
         group.MapGet("{code}/audit", AuditAsync).Reads<IReadOnlyList<AuditEntry>>()
             .WithSummary("Who changed the KPI or its measurements, when, and what changed (manager).");
         return group;
@@ -110,6 +112,13 @@ public static class KpisApi
     {
         var reply = Replies(once, member, code);
         return (await commands.ReviseAsync(member, code, period, draft, ETags.IfMatch(ifMatch), reply)).ToResult(reply.Send);
+    }
+
+    private static async Task<IResult> ImportAsync(Member<KnownPartnership> member, string kind, ImportDraft draft, KpiCommands commands)
+    {
+        var errors = new ValidationErrors();
+        if (ApiJson.Parse<ImportKind>("kind", kind, errors) is not { } parsed) return Problems.Validation(errors.IsEmpty ? errors.Add("kind", "is required") : errors);
+        return (await commands.ImportAsync(member, parsed, draft)).ToResult(ApiJson.Json);
     }
 
     private static async Task<IResult> AuditAsync(Member<KnownPartnership> member, string code, KpiStore store) =>

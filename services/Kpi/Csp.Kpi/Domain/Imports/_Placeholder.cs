@@ -43,7 +43,9 @@ public static class StreetLevelCrimes
         throw new NotImplementedException("placeholder: the imports helper's parser replaces this file");
 }
 
+public sealed record LsoaLookupResult(LsoaLookup? Lookup, IReadOnlyList<ImportProblem> Problems);
+
 public sealed class LsoaLookup
 {
-    public static ImportResult? Parse(string csv, out LsoaLookup lookup) => throw new NotImplementedException("placeholder");
+    public static LsoaLookupResult Parse(string csv) => throw new NotImplementedException("placeholder: the imports helper's parser replaces this file");
 }
