@@ -1,3 +1,4 @@
+using Csp.BuildingBlocks.DemoData;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Grpc;
 using Csp.BuildingBlocks.Hosting;
@@ -6,6 +7,7 @@ using Csp.Contracts.ActionPlan.V1;
 using Csp.Kpi.Api;
 using Csp.Contracts.IntegrationEvents;
 using Csp.Kpi.Commands;
+using Csp.Kpi.DemoData;
 using Csp.Kpi.Events;
 using Csp.Kpi.Storage;
 using Microsoft.Extensions.Options;
@@ -49,5 +51,6 @@ public static class KpiApp
         builder.Services.AddSingleton<KpiStore>();
         builder.AddPartnershipCopy();
         builder.Services.AddScoped<KpiCommands>();
+        builder.AddDemoData<DemoDataLoader>();
     }
 }

@@ -1,4 +1,5 @@
 using Csp.BuildingBlocks.Auth;
+using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Redis;
 using Csp.BuildingBlocks.Validation;
 using Csp.Kpi.Domain;
@@ -80,5 +81,43 @@ public sealed partial class KpiCommands
         await store.SaveDefinitionAsync(kpi, 0, audit.For(Caller.System, "kpi.defined", "kpi", value.Code, null, kpi), []);
         // Null: defined meanwhile by another replica's handler; theirs is the definition.
         return (await store.GetDefinitionAsync(partnershipId, value.Code))!.Value;
+    }
+
+    /// <summary>
+    /// Loads a demo KPI: its definition (validated as the API's, except the owning-agency check: demo data may load before
+    /// the partnership's event has arrived), once, and its measurements, each recorded only if its period has none or a
+    /// different one (as an import), so loading twice changes nothing. Returns how many measurements were written.
+    /// </summary>
+    public async Task<Outcome<int>> SeedAsync(string partnershipId, KpiDraft draft, IReadOnlyList<MeasurementDraft> measurements)
+    {
+        var errors = new ValidationErrors();
+        var code = draft.ValidateCode(errors);
+        var spec = draft.Validate(errors, partnership: null);
+        if (code is null || spec is null) return Outcome<int>.Invalid(errors);
+        if (await store.GetDefinitionAsync(partnershipId, code) is null)
+        {
+            var created = KpiDefinition.Create(partnershipId, code, spec, Caller.System.Subject, clock.GetUtcNow());
+            await store.SaveDefinitionAsync(created, 0, audit.For(Caller.System, "kpi.defined", "kpi", code, null, created), [], seedRef: $"kpi:{code}");
+        }
+        var kpi = (await store.GetDefinitionAsync(partnershipId, code))!.Value;
+        var values = new List<MeasuredValue>();
+        for (var i = 0; i < measurements.Count; i++)
+        {
+            var rowErrors = new ValidationErrors();
+            if (measurements[i].Validate(kpi, rowErrors) is { } value) values.Add(value);
+            foreach (var (field, messages) in rowErrors.ToDictionary()) foreach (var m in messages) errors.Add($"measurements[{i}].{field}", m);
+        }
+        if (!errors.IsEmpty) return Outcome<int>.Invalid(errors);
+        return await OptimisticConcurrency.RetryAsync(null, async () =>
+        {
+            var series = await store.GetSeriesAsync(partnershipId, code);
+            var current = await store.GetCurrentAsync(partnershipId, code, values.Select(v => v.Period));
+            var changed = values.Where(v => !current.TryGetValue(v.Period, out var existing) || !existing.SameFigures(v))
+                .Select(v => new ValueToWrite(v, Provenance.Imported)).ToList();
+            if (changed.Count == 0) return Outcome<int>.Ok(0);
+            var plan = await PlanAsync(Caller.System, partnershipId, kpi, series, changed);
+            var entry = audit.For(Caller.System, "kpi.demo-loaded", "kpi", code, null, new { Periods = changed.Select(c => c.Value.Period.ToString()).ToList() });
+            return await store.SaveMeasurementsAsync(partnershipId, [plan.Write], entry, plan.Events) is null ? null : Outcome<int>.Ok(changed.Count);
+        }, Contended);
     }
 }
