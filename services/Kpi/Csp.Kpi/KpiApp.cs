@@ -38,6 +38,8 @@ public static class KpiApp
         app.MapEventBusEndpoints();
         app.MapKpisApi();
         app.MapPublicScorecardApi();
+        app.MapCspGrpcService<KpiGrpcService, KnownPartnership>();
+        app.Services.GetRequiredService<KpiMetrics>().Register(app.Services);
         return app;
     }
 
@@ -51,6 +53,7 @@ public static class KpiApp
         builder.Services.AddSingleton<KpiStore>();
         builder.AddPartnershipCopy();
         builder.Services.AddScoped<KpiCommands>();
+        builder.Services.AddSingleton<KpiMetrics>();
         builder.AddDemoData<DemoDataLoader>();
     }
 }
