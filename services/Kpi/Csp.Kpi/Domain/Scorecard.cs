@@ -13,6 +13,10 @@ public sealed record KpiCard(
 
 public sealed record PriorityScorecard(string PriorityId, int Green, int Amber, int Red, int None, IReadOnlyList<KpiCard> Kpis);
 
+/// <summary>What the scorecard reads of one KPI: the row of the period shown (the newest with a value in the window) and
+/// the window's values, for the sparkline.</summary>
+public sealed record ScorecardSlice(ScoreRow? Shown, IReadOnlyDictionary<Period, decimal> Values);
+
 public sealed record Scorecard(string PartnershipId, string? AsAt, DateOnly Today, IReadOnlyList<PriorityScorecard> Priorities);
 
 /// <summary>
@@ -35,15 +39,15 @@ public static class Scorecards
     }
 
     public static Scorecard Build(string partnershipId, Period? asked, DateOnly today, IEnumerable<KpiDefinition> kpis,
-        IReadOnlyDictionary<string, KpiSeries> series, IReadOnlyDictionary<string, IReadOnlyDictionary<Period, ScoreRow>> rows)
+        IReadOnlyDictionary<string, KpiSeries> series, IReadOnlyDictionary<string, ScorecardSlice> slices)
     {
         var cards = kpis.Select(k =>
         {
             var s = series.GetValueOrDefault(k.Code);
             var window = Window(k, s, asked);
-            var kpiRows = rows.GetValueOrDefault(k.Code) ?? new Dictionary<Period, ScoreRow>();
-            var shown = window.Reverse().Select(p => kpiRows.GetValueOrDefault(p)).FirstOrDefault(r => r is not null);
-            return (k.Spec.PriorityId, Card: Card(k, shown, window.Select(p => new SparkPoint(p.ToString(), kpiRows.GetValueOrDefault(p)?.Value)).ToList(),
+            var slice = slices.GetValueOrDefault(k.Code);
+            return (k.Spec.PriorityId, Card: Card(k, slice?.Shown, window.Select(p => new SparkPoint(p.ToString(),
+                    slice is not null && slice.Values.TryGetValue(p, out var v) ? v : null)).ToList(),
                 DataLag.Of(k.Spec, s?.LatestPeriod, today)));
         });
         var groups = cards.GroupBy(c => c.PriorityId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)

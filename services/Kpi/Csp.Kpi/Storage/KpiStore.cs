@@ -18,7 +18,7 @@ public sealed record SeriesWrite(KpiSeries Series, long ExpectedVersion, IReadOn
 /// <c>defs</c> (sorted set of codes); per KPI the series <c>series:{code}</c> (versioned: guards every write of its
 /// measurements), every measurement ever recorded <c>m:{code}:log</c> (a list, oldest first, never rewritten), the current
 /// measurement per period <c>m:{code}:current</c> (hash period → measurement) and the scorecard rows <c>card:{code}</c>
-/// (hash period → row: value, RAG, trends). Derived KPIs keep their inputs in <c>derived:actions</c> and
+/// (hash period → row: value, RAG, trends) with their values alone in <c>vals:{code}</c> (for sparklines). Derived KPIs keep their inputs in <c>derived:actions</c> and
 /// <c>derived:risks</c>; demo data its loaded references in <c>seed-refs</c>. The partnerships with KPIs are
 /// <c>kpi:partnerships</c> (another slot, written first). It stores what the commands give it; it decides no rule and no event.
 /// </summary>
@@ -98,24 +98,40 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
         return (skip >= count ? [] : items.Take((int)Math.Min(take, count - skip)).ToList(), count);
     }
 
-    /// <summary>For a scorecard: every KPI's rows for the periods asked for, per code, in one round trip.</summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<Period, ScoreRow>>> GetRowsAsync(string partnershipId,
-        IReadOnlyDictionary<string, IReadOnlyList<Period>> periodsByCode)
+    /// <summary>
+    /// For a scorecard, in one round trip per KPI set: each KPI's values in its window (a small hash of period → value,
+    /// for the sparkline) and the full row of the window's newest period. A KPI whose newest period has no row (a gap
+    /// at the asked period) gets the row of its newest period with a value, in a second round trip for those only.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ScorecardSlice>> GetSlicesAsync(string partnershipId, IReadOnlyDictionary<string, IReadOnlyList<Period>> windows)
     {
         var batch = Db.CreateBatch();
-        var reads = periodsByCode.Select(e => (Code: e.Key, Periods: e.Value,
-            Read: batch.HashGetAsync(CardKey(partnershipId, e.Key), e.Value.Select(p => (RedisValue)Field(p)).ToArray()))).ToList();
+        var reads = windows.Where(w => w.Value.Count > 0).Select(w => (Code: w.Key, Periods: w.Value,
+            Values: batch.HashGetAsync(ValuesKey(partnershipId, w.Key), w.Value.Select(p => (RedisValue)Field(p)).ToArray()),
+            Newest: batch.HashGetAsync(CardKey(partnershipId, w.Key), Field(w.Value[^1])))).ToList();
         batch.Execute();
-        var result = new Dictionary<string, IReadOnlyDictionary<Period, ScoreRow>>(StringComparer.Ordinal);
-        foreach (var (code, periods, read) in reads)
+        var slices = new Dictionary<string, ScorecardSlice>(StringComparer.Ordinal);
+        var gaps = new List<(string Code, Period Period, Dictionary<Period, decimal> Values)>();
+        foreach (var (code, periods, valuesRead, newestRead) in reads)
         {
-            var values = await read;
-            var rows = new Dictionary<Period, ScoreRow>();
+            var stored = await valuesRead;
+            var values = new Dictionary<Period, decimal>();
             for (var i = 0; i < periods.Count; i++)
-                if (!values[i].IsNull) rows[periods[i]] = StorageJson.Deserialize<ScoreRow>((string)values[i]!);
-            result[code] = rows;
+                if (!stored[i].IsNull) values[periods[i]] = decimal.Parse((string)stored[i]!, CultureInfo.InvariantCulture);
+            var newest = await newestRead;
+            if (!newest.IsNull) slices[code] = new ScorecardSlice(StorageJson.Deserialize<ScoreRow>((string)newest!), values);
+            else if (values.Count > 0) gaps.Add((code, values.Keys.Max(), values));
+            else slices[code] = new ScorecardSlice(null, values);
         }
-        return result;
+        if (gaps.Count > 0)
+        {
+            var second = Db.CreateBatch();
+            var rowReads = gaps.Select(g => (g.Code, g.Values, Read: second.HashGetAsync(CardKey(partnershipId, g.Code), Field(g.Period)))).ToList();
+            second.Execute();
+            foreach (var (code, values, read) in rowReads)
+                slices[code] = new ScorecardSlice((await read) is { IsNull: false } json ? StorageJson.Deserialize<ScoreRow>((string)json!) : null, values);
+        }
+        return slices;
     }
 
     public async Task<IReadOnlyDictionary<string, Versioned<KpiSeries>>> GetAllSeriesAsync(string partnershipId, IEnumerable<string> codes)
@@ -149,7 +165,10 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
                     _ = tx.HashSetAsync(CurrentKey(partnershipId, code), w.Measurements.Select(m => new HashEntry(Field(m.Period), StorageJson.Serialize(m))).ToArray());
                 }
                 if (w.Rows.Count > 0)
+                {
                     _ = tx.HashSetAsync(CardKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), StorageJson.Serialize(r))).ToArray());
+                    _ = tx.HashSetAsync(ValuesKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), r.Value.ToString(CultureInfo.InvariantCulture))).ToArray());
+                }
             }
             SeedRef(tx, partnershipId, seedRef);
             if (inputs is { } i)
@@ -202,12 +221,14 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     private string LogKey(string p, string code) => keys.For(p, "m", code) + ":log";
     private string CurrentKey(string p, string code) => keys.For(p, "m", code) + ":current";
     private string CardKey(string p, string code) => keys.For(p, "card", code);
+    private string ValuesKey(string p, string code) => keys.For(p, "vals", code);
     private string SeedRefsKey(string p) => keys.For(p, "seed-refs");
     private string InputsKey(string p, string kind) => keys.For(p, "derived", kind);
     private string InputsVersionKey(string p, string kind) => keys.For(p, "derived", kind) + ":version";
 }
 
-/// <summary>The scorecard's reads: definitions, series and the window of rows of every KPI, in three round trips.</summary>
+/// <summary>The scorecard's reads: definitions, series, and each KPI's window of values with its newest row: four round
+/// trips (a fifth for KPIs with a gap at the asked period), 2 + 3 reads per KPI, whatever the history's length.</summary>
 public static class ScorecardReads
 {
     /// <param name="publishedOnly">The public page: unpublished KPIs are left out before any of their rows is read.</param>
@@ -216,7 +237,7 @@ public static class ScorecardReads
         var kpis = (await store.ListDefinitionsAsync(partnershipId)).Select(d => d.Value).Where(k => !publishedOnly || k.Spec.Published).ToList();
         var series = (await store.GetAllSeriesAsync(partnershipId, kpis.Select(k => k.Code))).ToDictionary(e => e.Key, e => e.Value.Value, StringComparer.Ordinal);
         var windows = kpis.ToDictionary(k => k.Code, k => Scorecards.Window(k, series.GetValueOrDefault(k.Code), asked), StringComparer.Ordinal);
-        var rows = await store.GetRowsAsync(partnershipId, windows.Where(w => w.Value.Count > 0).ToDictionary(w => w.Key, w => w.Value, StringComparer.Ordinal));
-        return Scorecards.Build(partnershipId, asked, today, kpis, series, rows);
+        var slices = await store.GetSlicesAsync(partnershipId, windows);
+        return Scorecards.Build(partnershipId, asked, today, kpis, series, slices);
     }
 }
