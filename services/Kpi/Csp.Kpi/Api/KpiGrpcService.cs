@@ -24,7 +24,7 @@ public sealed class KpiGrpcService(KpiStore store, TimeProvider clock) : KpiQuer
     public override async Task<ScorecardReply> GetScorecard(GetScorecardRequest request, ServerCallContext context)
     {
         var errors = new ValidationErrors();
-        var asked = PeriodQuery.Read(request.Period, errors);
+        var asked = Period.ReadAny("period", request.Period, errors);
         if (!errors.IsEmpty) throw new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))));
         var card = await store.ReadScorecardAsync(request.PartnershipId, asked, UkTime.Today(clock), request.PublishedOnly);
         var reply = new ScorecardReply { PartnershipId = card.PartnershipId, AsAt = card.AsAt ?? "", Today = card.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };

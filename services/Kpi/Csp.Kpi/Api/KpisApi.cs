@@ -61,7 +61,7 @@ public static class KpisApi
     private static async Task<IResult> ScorecardAsync(Member<KnownPartnership> member, KpiStore store, TimeProvider clock, string? period)
     {
         var errors = new ValidationErrors();
-        var asked = PeriodQuery.Read(period, errors);
+        var asked = Period.ReadAny("period", period, errors);
         if (!errors.IsEmpty) return Problems.Validation(errors);
         return ApiJson.Json(await store.ReadScorecardAsync(member.PartnershipId, asked, UkTime.Today(clock)));
     }
@@ -130,19 +130,4 @@ public static class KpisApi
     private static IdempotentWrite<Recorded> Replies(Idempotent once, Member<KnownPartnership> member, string code) =>
         once.Replies<Recorded>(r => Reply.Json(MeasurementView.Of(r.Measurement, false), r.Measurement.Revision, StatusCodes.Status201Created,
             $"/api/partnerships/{member.PartnershipId}/kpis/{code}/measurements/{r.Measurement.Period}"));
-}
-
-/// <summary>The <c>period</c> query parameter of a scorecard: any frequency's written form; one that reads as a month and
-/// as a year (<c>2003-04</c>) must be written unambiguously.</summary>
-public static class PeriodQuery
-{
-    public static Period? Read(string? text, ValidationErrors errors)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        if (Period.FrequencyOf(text) is { } f) return Period.Parse(text, f);
-        errors.Add("period", Enum.GetValues<Frequency>().Count(fr => Period.TryParse(text, fr, out _)) > 1
-            ? $"'{text}' reads as a month and as a financial year; ask for a quarter such as 2003-Q1 instead"
-            : "must be a month such as 2023-04, a financial quarter such as 2023-Q1 or a financial year such as 2023-24");
-        return null;
-    }
 }

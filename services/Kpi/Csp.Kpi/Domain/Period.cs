@@ -99,6 +99,18 @@ public readonly partial record struct Period(Frequency Frequency, int Ordinal) :
         _ => "a financial year such as 2023-24",
     };
 
+    /// <summary>A period of any frequency (the scorecard's <c>period</c>): null when empty; one that reads as a month and
+    /// as a year (<c>2003-04</c>) must be asked for as a quarter instead.</summary>
+    public static Period? ReadAny(string field, string? text, Csp.BuildingBlocks.Validation.ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (FrequencyOf(text) is { } f) return Parse(text, f);
+        errors.Add(field, Enum.GetValues<Frequency>().Count(fr => TryParse(text, fr, out _)) > 1
+            ? $"'{text}' reads as a month and as a financial year; ask for a quarter such as 2003-Q1 instead"
+            : "must be a month such as 2023-04, a financial quarter such as 2023-Q1 or a financial year such as 2023-24");
+        return null;
+    }
+
     public static Period Parse(string text, Frequency frequency) =>
         TryParse(text, frequency, out var p) ? p : throw new FormatException($"'{text}' is not {Example(frequency)}");
 
