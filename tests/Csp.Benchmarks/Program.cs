@@ -1,6 +1,7 @@
 // Measures the action-plan API on real Redis and loopback HTTP: each scenario direct to the service and through the
 // gateway (same process, same run, so the ratio is the gateway's cost), plus outbox-to-subscriber event latency.
-// Then the cost of a risk reassessment with 10 and with 2,000 assessments already made (ReassessmentCost.cs).
+// Then the cost of a risk reassessment with 10 and with 2,000 assessments already made (ReassessmentCost.cs), and the KPI
+// scorecard and derived-KPI latencies (KpiCost.cs).
 // Bounded: a fixed number of requests per scenario and a time cap. Usage: dotnet run -c Release -- [requests] | reassessment
 using System.Diagnostics;
 using System.Net.Http.Headers;
@@ -13,6 +14,14 @@ using Csp.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+
+if (args.Contains("kpi"))
+{
+    // Only the KPI service's figures: dotnet run -c Release --project tests/Csp.Benchmarks -- kpi
+    Console.WriteLine(await KpiCost.RunAsync());
+    await RedisServer.Instance.DisposeAsync();
+    return;
+}
 
 if (args.Contains("reassessment"))
 {
@@ -138,6 +147,8 @@ await gateway.StopAsync();
 await gateway.DisposeAsync();
 Console.WriteLine();
 Console.WriteLine(await ReassessmentCost.RunAsync());
+Console.WriteLine();
+Console.WriteLine(await KpiCost.RunAsync());
 await RedisServer.Instance.DisposeAsync();
 
 internal sealed record Result(string Name, int Count, int Errors, double PerSecond, double P50, double P95, double P99);

@@ -1,0 +1,3 @@
+using Csp.Kpi;
+
+KpiApp.Build(args).Run();
