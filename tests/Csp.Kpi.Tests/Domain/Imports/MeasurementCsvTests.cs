@@ -39,6 +39,9 @@ public class MeasurementCsvTests
     [Fact]
     public void Every_bad_row_of_the_bad_sample_is_reported_with_its_line_and_field()
     {
+        // The sample, line by line: 2 period "Q1 2023/24"; 3 value "1,234"; 4 numerator without denominator;
+        // 5 denominator 0; 6 no KPI code; 7 month 13; 8 fine; 9 the KPI and period of line 8 again; 10 markup in the
+        // note; 11 six fields; 12 value "75%"; 13 no source; 14 period 2023-25 and value "abc"; 15 quarter 5; 16 "£2".
         var result = MeasurementCsv.Parse(Samples.Read("measurements-bad.csv"));
 
         Assert.False(result.Ok);
