@@ -221,5 +221,8 @@ public class PoliceRecordedCrimeTableTests
         Assert.Equal([(0, "kpiCodeByOffenceGroup")], Faults(PoliceRecordedCrimeTable.Aggregate(csv, "Medway", new Dictionary<string, string> { ["Robbery"] = " " }, null)));
         Assert.Equal([(0, "kpiCodeByOffenceGroup")], Faults(PoliceRecordedCrimeTable.Aggregate(csv, "Medway",
             new Dictionary<string, string> { ["Robbery"] = "R", ["Violence against the person per 1,000"] = "R" }, MedwayPopulation)));
+        var twice = PoliceRecordedCrimeTable.Aggregate(csv, "Medway", new Dictionary<string, string> { ["Robbery"] = "R1", ["robbery"] = "R2", ["Robbery per 1,000"] = "RR" }, MedwayPopulation);
+        Assert.Equal([(0, "kpiCodeByOffenceGroup")], Faults(twice));
+        Assert.Contains("mapped twice", twice.Problems[0].Message);
     }
 }

@@ -45,16 +45,20 @@ public static partial class PoliceRecordedCrimeTable
     public static ImportResult Aggregate(string csv, string cspName, IReadOnlyDictionary<string, string> kpiCodeByOffenceGroup, decimal? population)
     {
         ArgumentNullException.ThrowIfNull(kpiCodeByOffenceGroup);
-        var byGroup = new Dictionary<string, (string? Count, string? Rate)>(StringComparer.OrdinalIgnoreCase);
+        // A group's count and rate keys make one entry; a group named twice for the same (e.g. "Robbery" and
+        // "robbery") makes a second entry, which the typed form reports as mapped twice.
+        var entries = new List<OffenceGroupKpis>();
         foreach (var (key, code) in kpiCodeByOffenceGroup.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             var suffix = key.EndsWith(RateKeySuffix, StringComparison.OrdinalIgnoreCase) ? RateKeySuffix
                 : key.EndsWith(RateKeySuffixNoComma, StringComparison.OrdinalIgnoreCase) ? RateKeySuffixNoComma : null;
             var group = (suffix is null ? key : key[..^suffix.Length]).Trim();
-            byGroup.TryGetValue(group, out var kpis);
-            byGroup[group] = suffix is null ? (code, kpis.Rate) : (kpis.Count, code);
+            var i = entries.FindIndex(e => string.Equals(e.OffenceGroup, group, StringComparison.OrdinalIgnoreCase)
+                && (suffix is null ? e.CountCode is null : e.RatePer1000Code is null));
+            if (i < 0) entries.Add(suffix is null ? new(group, code, null) : new(group, null, code));
+            else entries[i] = suffix is null ? entries[i] with { CountCode = code } : entries[i] with { RatePer1000Code = code };
         }
-        return Aggregate(csv, cspName, byGroup.Select(g => new OffenceGroupKpis(g.Key, g.Value.Count, g.Value.Rate)).ToList(), population);
+        return Aggregate(csv, cspName, entries, population);
     }
 
     /// <summary>
