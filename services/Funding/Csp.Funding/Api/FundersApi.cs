@@ -27,6 +27,7 @@ public static class FundersApi
             .WithSummary("Set up a programme: title, year, pot, conditions, optional formula (a finance officer acting for the funder).");
         group.MapGet("{funderId}/programmes/{programmeId}", GetProgrammeAsync).Reads<ProgrammeView>()
             .WithSummary("One programme with its formula and last proposal; ETag header (finance officers).");
+        group.MapOverviewApi();
         group.MapPost("{funderId}/programmes/{programmeId}/proposal", ProposeAsync).Writes<ProgrammeView>().WithIfMatch()
             .WithSummary("Run the formula over each partnership's inputs and record the proposal (a finance officer acting for the funder).");
         return group;

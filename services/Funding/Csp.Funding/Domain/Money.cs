@@ -13,7 +13,7 @@ namespace Csp.Funding.Domain;
 /// inside a 64-bit count of pence. Stored (and in the API's <c>...Pence</c> fields) as the integer number of pence.
 /// </summary>
 [JsonConverter(typeof(MoneyJsonConverter))]
-public readonly record struct Money(long Pence) : IComparable<Money>
+public readonly record struct Money(long Pence) : IComparable<Money>, IComparable
 {
     /// <summary>The largest amount one field may hold: £9,999,999,999,999.99 (10^15 − 1 pence).</summary>
     public static readonly Money Max = new(999_999_999_999_999);
@@ -40,6 +40,8 @@ public readonly record struct Money(long Pence) : IComparable<Money>
     public static Money Max0(Money a) => a.IsNegative ? Zero : a;
 
     public int CompareTo(Money other) => Pence.CompareTo(other.Pence);
+
+    public int CompareTo(object? other) => other is Money m ? CompareTo(m) : throw new ArgumentException("not Money", nameof(other));
 
     /// <summary>Pounds and pence with two decimal places and no separators, e.g. <c>39661.00</c>, <c>-12.50</c> (the API's text form).</summary>
     public string ToDecimalString() => (Pence / 100m).ToString("0.00", CultureInfo.InvariantCulture);
