@@ -34,6 +34,7 @@ public static class FundingApp
         app.MapDefaultEndpoints();
         app.MapEventBusEndpoints();
         app.MapFundersApi();
+        app.MapOpenDataApi();
         app.MapAllocationsApi();
         app.MapCspGrpcService<FundingGrpcService, KnownPartnership>();
         app.Services.GetRequiredService<FundingMetrics>().Register(app.Services);
