@@ -40,7 +40,7 @@ public sealed class FundingHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = RedisServer.Instance.TakeDatabase();
-        var actionSettings = TestRedis.ServiceSettings(Database);
+        var actionSettings = AllowFunding(TestRedis.ServiceSettings(Database));
         actionSettings["ActionPlan:Overdue:ScanInterval"] = "01:00:00";
         ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, actionSettings);
         App = await RunningApp.StartAsync(FundingApp.Build, Settings(Database, ActionPlan.GrpcAddress));
@@ -78,6 +78,13 @@ public sealed class FundingHost : IAsyncLifetime
             id = Programme, title = "Crime Reduction Grant 2024-25", year = "2024-25", pot = "558385.00", conditions = "Spend on the partnership's plan priorities.",
             formula = new object[] { new { factor = "population", percent = 50 }, new { factor = "crime", percent = 25 }, new { factor = "non-crime-demand", percent = 25 } },
         })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Lets the funding service call the action plan's gRPC API (its appsettings.json lists it; tests configure callers themselves).</summary>
+    public static Dictionary<string, string?> AllowFunding(Dictionary<string, string?> actionPlanSettings)
+    {
+        actionPlanSettings[$"Auth:AllowedServiceCallers:{TestAuth.AllowedServiceCallers.Length}"] = "funding";
+        return actionPlanSettings;
     }
 
     public static Dictionary<string, string?> Settings(int database, Uri actionPlanGrpc)

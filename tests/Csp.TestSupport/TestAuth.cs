@@ -19,7 +19,7 @@ public static class TestAuth
 
     /// <summary>The services every host under test lets call its gRPC API (the risk service calls the action plan; the
     /// tests of the risk service's own gRPC API call it as <c>kpi</c>).</summary>
-    public static readonly string[] AllowedServiceCallers = ["risk", "kpi", "funding"];
+    public static readonly string[] AllowedServiceCallers = ["risk", "kpi"];
 
     /// <summary>Configuration that makes a service or the gateway accept test tokens, and lets the services in
     /// <see cref="AllowedServiceCallers"/> call a service's gRPC API. A service that calls another signs its own service

@@ -21,7 +21,7 @@ public sealed class DemoPlatform : IAsyncLifetime
     {
         var db = RedisServer.Instance.TakeDatabase();
         Redis = RedisServer.Instance.Connection.GetDatabase(db);
-        ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, TestRedis.DemoSettings(db));
+        ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, FundingHost.AllowFunding(TestRedis.DemoSettings(db)));
         Funding = await RunningApp.StartAsync(FundingApp.Build, FundingHost.Settings(db, ActionPlan.GrpcAddress));
         await Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync("actionplan:{medway}:actions") >= 30, "the action plan's demo data has loaded");
         await FundingHost.WaitForKnownPartnershipAsync(Redis, "medway");

@@ -159,9 +159,9 @@ public static class AllocationsApi
         return (await commands.ReleaseTrancheAsync(member, allocationId, trancheId, draft ?? new ReleaseDraft(null), ETags.IfMatch(ifMatch), reply)).ToResult(reply.Send);
     }
 
-    private static async Task<IResult> CancelAsync(Member<KnownPartnership> member, string allocationId, int trancheId,
+    private static async Task<IResult> CancelAsync(Member<KnownPartnership> member, string allocationId, int trancheId, CancelDraft? draft,
         [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, FundingCommands commands, TimeProvider clock) =>
-        Send(await commands.CancelTrancheAsync(member, allocationId, trancheId, ETags.IfMatch(ifMatch)), member, clock);
+        Send(await commands.CancelTrancheAsync(member, allocationId, trancheId, draft ?? new CancelDraft(null), ETags.IfMatch(ifMatch)), member, clock);
 
     private static async Task<IResult> RecordSpendAsync(Member<KnownPartnership> member, string allocationId, SpendDraft draft, Idempotent once,
         FundingCommands commands, TimeProvider clock)
@@ -180,9 +180,9 @@ public static class AllocationsApi
         return (await commands.SubmitReturnAsync(member, allocationId, draft, reply)).ToResult(reply.Send);
     }
 
-    private static async Task<IResult> SignOffAsync(Member<KnownPartnership> member, string allocationId, string quarter,
+    private static async Task<IResult> SignOffAsync(Member<KnownPartnership> member, string allocationId, string quarter, SignOffDraft? draft,
         [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, FundingCommands commands, TimeProvider clock) =>
-        Send(await commands.SignOffReturnAsync(member, allocationId, quarter, ETags.IfMatch(ifMatch)), member, clock);
+        Send(await commands.SignOffReturnAsync(member, allocationId, quarter, draft ?? new SignOffDraft(null), ETags.IfMatch(ifMatch)), member, clock);
 
     private static async Task<IResult> DecideReturnAsync(Member<KnownPartnership> member, string allocationId, string quarter, DecisionDraft draft,
         [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, FundingCommands commands, TimeProvider clock) =>

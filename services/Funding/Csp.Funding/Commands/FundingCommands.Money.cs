@@ -24,8 +24,12 @@ public sealed partial class FundingCommands
         ChangeAsync(member, allocationId, ifMatch, Who.FunderFinance, "allocation.tranche-released", new ValidationErrors(),
             a => a.ReleaseTranche(trancheId, draft.ReleasedOn ?? Today, member.Caller.Subject), (_, after) => FundingEvents.TrancheReleased(after, trancheId), once);
 
-    public Task<AllocationOutcome> CancelTrancheAsync(Member<KnownPartnership> member, string allocationId, int trancheId, IfMatch? ifMatch) =>
-        ChangeAsync(member, allocationId, ifMatch, Who.FunderFinance, "allocation.tranche-cancelled", new ValidationErrors(), a => a.CancelTranche(trancheId));
+    public Task<AllocationOutcome> CancelTrancheAsync(Member<KnownPartnership> member, string allocationId, int trancheId, CancelDraft draft, IfMatch? ifMatch)
+    {
+        var errors = new ValidationErrors();
+        var reason = draft.Validate(errors);
+        return ChangeAsync(member, allocationId, ifMatch, Who.FunderFinance, "allocation.tranche-cancelled", errors, a => a.CancelTranche(trancheId, reason));
+    }
 
     /// <summary>Appends a spend entry (the manager or the finance contact); a correction names the entry it corrects.
     /// Returns the allocation and the new entry.</summary>
@@ -57,12 +61,13 @@ public sealed partial class FundingCommands
             a => a.SubmitReturn(details!, member.Caller.Subject, clock.GetUtcNow(), Today), (_, after) => FundingEvents.ReturnSubmitted(after, details!.Quarter), once);
     }
 
-    public Task<AllocationOutcome> SignOffReturnAsync(Member<KnownPartnership> member, string allocationId, string quarter, IfMatch? ifMatch)
+    public Task<AllocationOutcome> SignOffReturnAsync(Member<KnownPartnership> member, string allocationId, string quarter, SignOffDraft draft, IfMatch? ifMatch)
     {
         var errors = new ValidationErrors();
         var q = Periods.ReadQuarter("quarter", quarter, errors);
+        var note = draft.Validate(errors);
         return ChangeAsync(member, allocationId, ifMatch, Who.FinanceContact, "allocation.return-signed-off", errors,
-            a => a.SignOffReturn(q!.Value, member.Caller.Subject, clock.GetUtcNow()));
+            a => a.SignOffReturn(q!.Value, member.Caller.Subject, clock.GetUtcNow(), note));
     }
 
     public Task<AllocationOutcome> DecideReturnAsync(Member<KnownPartnership> member, string allocationId, string quarter, DecisionDraft draft, IfMatch? ifMatch)

@@ -172,12 +172,12 @@ public sealed record Allocation
         return ReplaceTranche(tranche with { Status = TrancheStatus.Released, ReleasedOn = on, ReleasedBy = by });
     }
 
-    public Decision<Allocation> CancelTranche(int trancheId)
+    public Decision<Allocation> CancelTranche(int trancheId, string? reason = null)
     {
         if (Tranches.FirstOrDefault(t => t.Id == trancheId) is not { } tranche) return NoTranche(trancheId);
         if (tranche.Status != TrancheStatus.Scheduled)
             return RuleBroken.Conflict("cancel-only-scheduled", $"Tranche {trancheId} is {Name(tranche.Status)}: only a scheduled tranche is cancelled.");
-        return ReplaceTranche(tranche.Cancel());
+        return ReplaceTranche(tranche.Cancel() with { CancelledBecause = reason });
     }
 
     // Spend
@@ -239,12 +239,12 @@ public sealed record Allocation
     }
 
     /// <summary>Submitted → signed off, by the partnership's finance contact.</summary>
-    public Decision<Allocation> SignOffReturn(FinancialQuarter quarter, string by, DateTimeOffset at)
+    public Decision<Allocation> SignOffReturn(FinancialQuarter quarter, string by, DateTimeOffset at, string? note = null)
     {
         if (ReturnFor(quarter) is not { } r) return NoReturn(quarter);
         if (r.Status != ReturnStatus.Submitted)
             return RuleBroken.Conflict("sign-off-only-submitted", $"The {quarter} return is {Name(r.Status)}: only a submitted return is signed off.");
-        return ReplaceReturn(r with { Status = ReturnStatus.SignedOff, SignedOffBy = by, SignedOffAt = at });
+        return ReplaceReturn(r with { Status = ReturnStatus.SignedOff, SignedOffBy = by, SignedOffAt = at, SignOffNote = note });
     }
 
     /// <summary>Signed off → accepted, or submitted/signed off → returned with a reason, by the funder's finance officer.</summary>
@@ -441,6 +441,8 @@ public sealed record LinkedAction(long ActionId, string Title, bool Completed, b
 public sealed record Tranche(int Id, string Label, Money Amount, TrancheCondition Condition, FinancialQuarter? WaitsOnReturn, TrancheStatus Status,
     DateOnly? ReleasedOn, string? ReleasedBy)
 {
+    public string? CancelledBecause { get; init; }
+
     public Tranche Cancel() => Status == TrancheStatus.Scheduled ? this with { Status = TrancheStatus.Cancelled } : this;
 }
 
@@ -458,6 +460,8 @@ public sealed record MonitoringReturn(FinancialQuarter Quarter, DateOnly DueOn, 
     IReadOnlyList<MeasureValue> Measures, Money ForecastOutturn, ReturnStatus Status, string SubmittedBy, DateTimeOffset SubmittedAt, DateOnly SubmittedOn,
     string? SignedOffBy, DateTimeOffset? SignedOffAt, string? DecidedBy, DateTimeOffset? DecidedAt, string? ReturnedReason, int Revision)
 {
+    public string? SignOffNote { get; init; }
+
     /// <summary>The last day of the month after the quarter ends: Q1 (April to June) is due on 31 July.</summary>
     public static DateOnly DueDate(FinancialQuarter quarter) => quarter.End.AddDays(1).AddMonths(1).AddDays(-1);
 

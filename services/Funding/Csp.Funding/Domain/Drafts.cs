@@ -183,6 +183,18 @@ public sealed record ScheduleDraft(string? Template, IReadOnlyList<TrancheDraft>
 
 public sealed record TrancheDraft(string? Label, JsonElement? Amount, string? WaitsOnReturn, bool? OnBusinessCases);
 
+/// <summary>A sign-off of a return by the partnership's finance contact, with an optional note.</summary>
+public sealed record SignOffDraft(string? Note)
+{
+    public string? Validate(ValidationErrors errors) => errors.OptionalText("note", Note, 2000);
+}
+
+/// <summary>Why a scheduled tranche is cancelled (optional).</summary>
+public sealed record CancelDraft(string? Reason)
+{
+    public string? Validate(ValidationErrors errors) => errors.OptionalText("reason", Reason, 2000);
+}
+
 /// <summary>A tranche's release: the date it was paid (today unless given).</summary>
 public sealed record ReleaseDraft(DateOnly? ReleasedOn);
 
