@@ -14,6 +14,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 
+if (args.Contains("funding-overview"))
+{
+    // Only the funding overview across 300 partnerships: dotnet run -c Release -- funding-overview
+    Console.WriteLine(await FundingOverviewCost.RunAsync());
+    await RedisServer.Instance.DisposeAsync();
+    return;
+}
+
 if (args.Contains("reassessment"))
 {
     // Only the risk reassessment cost: dotnet run -c Release -- reassessment
@@ -138,6 +146,7 @@ await gateway.StopAsync();
 await gateway.DisposeAsync();
 Console.WriteLine();
 Console.WriteLine(await ReassessmentCost.RunAsync());
+Console.WriteLine(await FundingOverviewCost.RunAsync());
 await RedisServer.Instance.DisposeAsync();
 
 internal sealed record Result(string Name, int Count, int Errors, double PerSecond, double P50, double P95, double P99);

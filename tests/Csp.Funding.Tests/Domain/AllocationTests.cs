@@ -226,4 +226,17 @@ public class AllocationTests
         Assert.False(a.TryUpdateAction(8, completed: true, offTrack: false, out _)); // twice changes nothing
         Assert.False(a.TryUpdateAction(99, completed: true, offTrack: false, out _));
     }
+
+    [Fact]
+    public void The_summary_the_funders_view_reads_agrees_with_the_allocations_own_totals()
+    {
+        var a = Api.OverviewTests.RealisticYear(Provisional(), []);
+        foreach (var today in new[] { new DateOnly(2024, 3, 1), new DateOnly(2024, 9, 30), new DateOnly(2025, 8, 1) })
+        {
+            var t = a.Totals(today);
+            var row = OverviewRow.Of(AllocationSummary.Of(a), today);
+            Assert.Equal((t.Awarded, t.Released, t.Spent, t.ProfileToDate, t.SpentAgainstProfile, t.ReturnsOverdue, t.LateReturns, t.ForecastUnderspend),
+                (row.Awarded, row.Released, row.Spent, row.ProfileToDate, row.SpentAgainstProfile, row.ReturnsOverdue, row.LateReturns, row.ForecastUnderspend));
+        }
+    }
 }

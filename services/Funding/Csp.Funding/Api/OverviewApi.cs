@@ -15,8 +15,8 @@ namespace Csp.Funding.Api;
 /// programme and/or year: allocation, confirmed/provisional, tranches released, spend against profile, returns outstanding,
 /// overdue or late, forecast underspend, flagged projects. Sorted and filterable (<see cref="OverviewQuery"/>). Who may
 /// call: a finance officer acting for the funder (<c>csp_funder</c>); anyone else 403; unauthenticated 401.
-/// Reads the programme's index of partnerships (the funder's slot) and then every allocation in one pipelined round trip:
-/// one read per partnership, no scan of their records (docs/funding.md, "The PCC's view").
+/// Reads the programme's index of partnerships (the funder's slot) and then every allocation's small summary (kept beside
+/// it in each write) in one pipelined round trip: one read per partnership, no scan (docs/funding.md, "The PCC's view").
 /// </summary>
 public static class OverviewApi
 {
@@ -63,7 +63,7 @@ public static class OverviewApi
         var today = UkTime.Today(clock);
         var rows = new List<OverviewRow>();
         foreach (var p in programmes)
-            rows.AddRange((await store.ListProgrammeAllocationsAsync(funderId, p)).Select(a => OverviewRow.Of(a.Value, today)));
+            rows.AddRange((await store.ListProgrammeSummariesAsync(funderId, p)).Select(s => OverviewRow.Of(s, today)));
         return (query.Apply(rows), null);
     }
 }

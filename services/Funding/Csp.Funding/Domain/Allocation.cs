@@ -365,13 +365,16 @@ public sealed record Allocation
 
     /// <summary>What the profile says should be spent by <paramref name="today"/>: the award spread evenly over the planned
     /// days (straight line), rounded down to the penny; nothing before the start, everything after the end.</summary>
-    public Money ProfileTo(DateOnly today)
+    public Money ProfileTo(DateOnly today) => Profile(Awarded, PlannedStart, PlannedEnd, today);
+
+    /// <summary>The straight-line profile: <paramref name="awarded"/> spread evenly over the planned days, rounded down.</summary>
+    public static Money Profile(Money awarded, DateOnly start, DateOnly end, DateOnly today)
     {
-        if (today < PlannedStart) return Money.Zero;
-        if (today >= PlannedEnd) return Awarded;
-        var days = PlannedEnd.DayNumber - PlannedStart.DayNumber + 1;
-        var elapsed = today.DayNumber - PlannedStart.DayNumber + 1;
-        return new Money((long)(new System.Numerics.BigInteger(Awarded.Pence) * elapsed / days));
+        if (today < start) return Money.Zero;
+        if (today >= end) return awarded;
+        var days = end.DayNumber - start.DayNumber + 1;
+        var elapsed = today.DayNumber - start.DayNumber + 1;
+        return new Money((long)(new System.Numerics.BigInteger(awarded.Pence) * elapsed / days));
     }
 
     public AllocationTotals Totals(DateOnly today)
@@ -383,9 +386,14 @@ public sealed record Allocation
 
     /// <summary>Quarters of the year whose return was due before <paramref name="today"/> and has not been submitted (or was
     /// sent back and not resubmitted), while the allocation is confirmed.</summary>
-    public IReadOnlyList<FinancialQuarter> ReturnsOverdue(DateOnly today) => Status != AllocationStatus.Confirmed ? [] :
-        Enumerable.Range(1, 4).Select(q => new FinancialQuarter(Year.StartYear, q))
-            .Where(q => MonitoringReturn.DueDate(q) < today && (ReturnFor(q) is null || ReturnFor(q)!.Status == ReturnStatus.Returned)).ToList();
+    public IReadOnlyList<FinancialQuarter> ReturnsOverdue(DateOnly today) =>
+        Overdue(Status, Year, Returns.ToDictionary(r => r.Quarter, r => r.Status), today);
+
+    /// <summary>The rule behind <see cref="ReturnsOverdue(DateOnly)"/>, from the returns' states alone (the summaries use it too).</summary>
+    public static IReadOnlyList<FinancialQuarter> Overdue(AllocationStatus status, FinancialYear year, IReadOnlyDictionary<FinancialQuarter, ReturnStatus> returns, DateOnly today) =>
+        status != AllocationStatus.Confirmed ? [] :
+        Enumerable.Range(1, 4).Select(q => new FinancialQuarter(year.StartYear, q))
+            .Where(q => MonitoringReturn.DueDate(q) < today && (!returns.TryGetValue(q, out var s) || s == ReturnStatus.Returned)).ToList();
 
     public Project? FindProject(int id) => Projects.FirstOrDefault(p => p.Id == id);
     public MonitoringReturn? ReturnFor(FinancialQuarter quarter) => Returns.FirstOrDefault(r => r.Quarter == quarter);

@@ -8,13 +8,11 @@ public sealed record OverviewRow(string PartnershipId, string ProgrammeId, strin
     int TranchesReleased, int Tranches, Money Spent, Money ProfileToDate, Money SpentAgainstProfile, int ReturnsOutstanding, int ReturnsOverdue,
     int LateReturns, Money? ForecastUnderspend, int ProjectsFlagged, int ProjectsReadyToClose)
 {
-    public static OverviewRow Of(Allocation a, DateOnly today)
+    public static OverviewRow Of(AllocationSummary s, DateOnly today)
     {
-        var t = a.Totals(today);
-        return new OverviewRow(a.PartnershipId, a.Id, a.Year.ToString(), a.Status, t.Awarded, t.Released,
-            a.Tranches.Count(x => x.Status == TrancheStatus.Released), a.Tranches.Count(x => x.Status != TrancheStatus.Cancelled), t.Spent, t.ProfileToDate,
-            t.SpentAgainstProfile, a.Returns.Count(r => r.Status is ReturnStatus.Submitted or ReturnStatus.SignedOff), t.ReturnsOverdue, t.LateReturns,
-            t.ForecastUnderspend, a.Projects.Count(p => p.Flagged), a.Projects.Count(p => p.ReadyToClose));
+        var profile = s.ProfileTo(today);
+        return new OverviewRow(s.PartnershipId, s.ProgrammeId, s.Year.ToString(), s.Status, s.Awarded, s.Released, s.TranchesReleased, s.Tranches, s.Spent,
+            profile, s.Spent - profile, s.ReturnsOutstanding, s.ReturnsOverdue(today), s.LateReturns, s.ForecastUnderspend, s.ProjectsFlagged, s.ProjectsReadyToClose);
     }
 }
 

@@ -15,7 +15,8 @@ namespace Csp.Funding.Storage;
 /// <c>programmes</c>, and <c>programme:{id}:partnerships</c>, the partnerships holding an allocation of the programme
 /// (the PCC's overview reads it). The list of funders is <c>funding:funders</c>.</para>
 /// <para>A partnership's records are under its tag, <c>funding:{p}:...</c>: <c>allocation:{programmeId}</c> + set
-/// <c>allocations</c>; its spend entries <c>allocation:{id}:spend</c> (a list, appended in the allocation's transaction,
+/// <c>allocations</c>; its summary for the funder's view <c>allocation:{id}:summary</c> (rewritten in every transaction of the
+/// allocation); its spend entries <c>allocation:{id}:spend</c> (a list, appended in the allocation's transaction,
 /// read a page at a time); <c>action-allocations:{actionId}</c> (the allocations whose projects deliver an action, so an
 /// action event finds them without a scan); <c>completed-actions</c>. The partnerships with funding are
 /// <c>funding:partnerships</c>. (The partnership copy, <c>funding:{p}:partnership</c>, is the building blocks'.)</para>
@@ -90,7 +91,22 @@ public sealed class FundingStore(AggregateWriter writer, RedisKeys keys, AuditLo
         return await writer.ReadManyAsync<Allocation>(partnerships.Select(p => AllocationKey((string)p!, programmeId)));
     }
 
-    /// <summary>Stores an allocation: its document, its place in the partnership's list, the action → allocation index for
+    /// <summary>Every partnership's summary of one programme's allocation (<see cref="AllocationSummary"/>, written with each
+    /// change to the allocation): the funder's index, then every summary in one pipelined round trip, one small read per
+    /// partnership. Index members without a summary (a first write that did not commit) are skipped.</summary>
+    public async Task<IReadOnlyList<AllocationSummary>> ListProgrammeSummariesAsync(string funderId, string programmeId)
+    {
+        var partnerships = await Db.SetMembersAsync(ProgrammePartnershipsKey(funderId, programmeId));
+        var batch = Db.CreateBatch();
+        var reads = partnerships.Select(p => batch.StringGetAsync(SummaryKey((string)p!, programmeId))).ToList();
+        batch.Execute();
+        var summaries = new List<AllocationSummary>(reads.Count);
+        foreach (var read in reads)
+            if (await read is { IsNull: false } json) summaries.Add(StorageJson.Deserialize<AllocationSummary>((string)json!));
+        return summaries;
+    }
+
+    /// <summary>Stores an allocation: its document, its summary, its place in the partnership's list, the action → allocation index for
     /// its projects' actions and the spend entries this change appends, with its audit entry, events and idempotency reply,
     /// in one transaction in the partnership's slot. A new allocation is first added (idempotently) to the funder's index of
     /// the programme and the list of partnerships with funding.</summary>
@@ -110,6 +126,7 @@ public sealed class FundingStore(AggregateWriter writer, RedisKeys keys, AuditLo
         {
             foreach (var actionId in unlessCompleted ?? []) tx.AddCondition(Condition.HashNotExists(CompletedActionsKey(p), actionId));
             if (expectedVersion == 0) _ = tx.SetAddAsync(keys.For(p, "allocations"), allocation.Id);
+            _ = tx.StringSetAsync(SummaryKey(p, allocation.Id), StorageJson.Serialize(AllocationSummary.Of(allocation)));
             foreach (var actionId in allocation.Projects.SelectMany(x => x.Actions).Select(a => a.ActionId).Distinct())
                 _ = tx.SetAddAsync(ActionAllocationsKey(p, actionId), allocation.Id);
             if (newSpend is { Count: > 0 })
@@ -163,6 +180,7 @@ public sealed class FundingStore(AggregateWriter writer, RedisKeys keys, AuditLo
     private string ProgrammePartnershipsKey(string funderId, string programmeId) => keys.For(FunderPartition(funderId), "programme", programmeId + ":partnerships");
     private string AllocationKey(string p, string id) => keys.For(p, "allocation", id);
     private string SpendKey(string p, string id) => keys.For(p, "allocation", id + ":spend");
+    private string SummaryKey(string p, string id) => keys.For(p, "allocation", id + ":summary");
     private string ActionAllocationsKey(string p, long actionId) => keys.For(p, "action-allocations", actionId.ToString(CultureInfo.InvariantCulture));
     private string CompletedActionsKey(string p) => keys.For(p, "completed-actions");
 }
