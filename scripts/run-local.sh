@@ -89,6 +89,7 @@ start() { # name, project dir, extra env...
 # Ports: REST / gRPC come from each service's appsettings.json; the management port (/metrics) is set here, one per process.
 start actionplan services/ActionPlan/Csp.ActionPlan DemoData__Path="$ROOT/demo/actionplan.json" Ports__Management=5103
 start risk services/Risk/Csp.Risk DemoData__Path="$ROOT/demo/risks.json" Risk__ActionPlanGrpc=http://127.0.0.1:5102 Ports__Management=5203
+start funding services/Funding/Csp.Funding DemoData__Path="$ROOT/demo/funding.json" Funding__ActionPlanGrpc=http://127.0.0.1:5102 Ports__Management=5303
 start kpi services/Kpi/Csp.Kpi DemoData__Path="$ROOT/demo/kpis.json" Kpi__ActionPlanGrpc=http://127.0.0.1:5102 Ports__Management=5403
 start gateway gateway/Csp.Gateway Urls="http://127.0.0.1:$GATEWAY_PORT" Ports__Management="$GATEWAY_MANAGEMENT_PORT"
 
@@ -118,7 +119,8 @@ Try:  TOKEN=\$(curl -s -X POST http://localhost:$GATEWAY_PORT/dev/token -H 'Cont
       curl -s -H "Authorization: Bearer \$TOKEN" 'http://localhost:$GATEWAY_PORT/api/partnerships/medway/kpis/scorecard'
       curl -s 'http://localhost:$GATEWAY_PORT/public/partnerships/medway/scorecard'   (no sign-in: the public page)
 Metrics (Prometheus, management ports only): http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/metrics (gateway),
-  http://127.0.0.1:5103/metrics (action-plan), http://127.0.0.1:5203/metrics (risk), http://127.0.0.1:5403/metrics (kpi).
+  http://127.0.0.1:5103/metrics (action-plan), http://127.0.0.1:5203/metrics (risk), http://127.0.0.1:5303/metrics (funding),
+  http://127.0.0.1:5403/metrics (kpi).
 Redis: $REDIS ($REDIS_CONFIGURATION).
 Logs are in .data/logs/. Press Ctrl-C to stop everything.
 MSG

@@ -23,6 +23,14 @@ if (args.Contains("kpi"))
     return;
 }
 
+if (args.Contains("funding-overview"))
+{
+    // Only the funding overview across 300 partnerships: dotnet run -c Release -- funding-overview
+    Console.WriteLine(await FundingOverviewCost.RunAsync());
+    await RedisServer.Instance.DisposeAsync();
+    return;
+}
+
 if (args.Contains("reassessment"))
 {
     // Only the risk reassessment cost: dotnet run -c Release -- reassessment
@@ -149,6 +157,7 @@ Console.WriteLine();
 Console.WriteLine(await ReassessmentCost.RunAsync());
 Console.WriteLine();
 Console.WriteLine(await KpiCost.RunAsync());
+Console.WriteLine(await FundingOverviewCost.RunAsync());
 await RedisServer.Instance.DisposeAsync();
 
 internal sealed record Result(string Name, int Count, int Errors, double PerSecond, double P50, double P95, double P99);

@@ -74,6 +74,9 @@ public static class TestAuth
 /// <c>swale:board</c>, <c>*:finance</c>, <c>*:admin</c>.</summary>
 public sealed record TestUser(string Id, string Name, string[] Roles, string? Agency)
 {
+    /// <summary>The funders the user acts for (<c>csp_funder</c> claims), e.g. <c>kent-pcc</c> for the PCC's finance officer.</summary>
+    public string[] Funders { get; init; } = [];
+
     public static TestUser Manager(string partnership = "medway") => new("mgr." + partnership, "Pat Manager", [$"{partnership}:manager"], "medway-council");
     public static TestUser Partner(string agency, string partnership = "medway") => new($"partner.{agency}", $"Partner of {agency}", [$"{partnership}:partner"], agency);
     public static TestUser Board(string partnership = "medway") => new("board." + partnership, "Board Member", [$"{partnership}:board"], "medway-council");
@@ -82,5 +85,5 @@ public sealed record TestUser(string Id, string Name, string[] Roles, string? Ag
     /// <summary>Someone with different roles in different partnerships, e.g. <c>With("priya", "kent-police", "medway:manager", "other:board")</c>.</summary>
     public static TestUser With(string id, string? agency, params string[] roles) => new(id, id, roles, agency);
 
-    public DemoUser AsDemoUser() => new(Id, Name, Roles, Agency);
+    public DemoUser AsDemoUser() => new(Id, Name, Roles, Agency, Funders: Funders);
 }

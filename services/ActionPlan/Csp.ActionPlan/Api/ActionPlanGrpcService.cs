@@ -70,7 +70,7 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
         var reply = new ListPartnershipsReply { NextPageToken = all.Count > size ? all[size - 1].Value.Id : "" };
         reply.Partnerships.AddRange(all.Take(size).Select(p =>
         {
-            var partnership = new PartnershipReply { Id = p.Value.Id, Name = p.Value.Name, Version = p.Version };
+            var partnership = new PartnershipReply { Id = p.Value.Id, Name = p.Value.Name, Version = p.Version, OnsCode = p.Value.OnsCode ?? "", RecipientOrgId = p.Value.RecipientOrgId ?? "" };
             partnership.Agencies.AddRange(p.Value.Agencies.Select(a => new PartnershipAgencyReply { Id = a.Id, Name = a.Name, ResponsibleAuthority = a.ResponsibleAuthority }));
             return partnership;
         }));

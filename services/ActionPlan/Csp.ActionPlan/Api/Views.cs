@@ -29,6 +29,6 @@ public sealed record OutstandingView(long ActionId, string Title, string Priorit
 
 public sealed record SummaryView(string PartnershipId, IReadOnlyList<ActionSummary.Cell> Counts, int Overdue, int Total);
 
-public sealed record PartnershipView(string Id, string Name, IReadOnlyList<Agency> Agencies, long Version);
+public sealed record PartnershipView(string Id, string Name, IReadOnlyList<Agency> Agencies, long Version, string? OnsCode = null, string? RecipientOrgId = null);
 
 public sealed record PlanView(string Id, string PartnershipId, string Title, int StartYear, int EndYear, IReadOnlyList<Priority> Priorities, long Version);

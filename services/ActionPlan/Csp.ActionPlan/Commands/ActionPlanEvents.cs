@@ -42,7 +42,8 @@ public static class PartnershipEvents
     /// <param name="version">The version the change is stored as: other services ignore a change older than the one they hold.</param>
     public static PendingEvent[] Changed(Partnership p, long version) =>
     [
-        PendingEvent.Of(new PartnershipChanged(p.Id, p.Name, p.Agencies.Select(a => new PartnershipAgency(a.Id, a.Name, a.ResponsibleAuthority)).ToList(), version),
+        PendingEvent.Of(new PartnershipChanged(p.Id, p.Name, p.Agencies.Select(a => new PartnershipAgency(a.Id, a.Name, a.ResponsibleAuthority)).ToList(), version,
+            p.OnsCode, p.RecipientOrgId),
             $"partnerships/{p.Id}"),
     ];
 }

@@ -30,7 +30,7 @@ public sealed class DemoDataLoader(ActionPlanCommands commands, ActionPlanStore 
         foreach (var p in file.Partnerships)
         {
             var partnership = (await store.GetPartnershipAsync(p.Id))?.Value
-                ?? Done(await commands.SetUpPartnershipAsync(Caller.System, p.Id, new PartnershipDraft(p.Name, p.Agencies), ifMatch: null), p.Id).Value;
+                ?? Done(await commands.SetUpPartnershipAsync(Caller.System, p.Id, new PartnershipDraft(p.Name, p.Agencies, p.OnsCode, p.RecipientOrgId), ifMatch: null), p.Id).Value;
             var member = new Member<Partnership>(Caller.System, p.Id, partnership);
 
             foreach (var plan in p.Plans)
@@ -77,7 +77,7 @@ public sealed class DemoDataLoader(ActionPlanCommands commands, ActionPlanStore 
 
     private sealed record DemoFile(IReadOnlyList<DemoPartnership> Partnerships);
     private sealed record DemoPartnership(string Id, string Name, IReadOnlyList<AgencyDraft> Agencies, IReadOnlyList<DemoPlan> Plans,
-        IReadOnlyList<DemoAction> Actions, IReadOnlyList<DemoRound> UpdateRounds);
+        IReadOnlyList<DemoAction> Actions, IReadOnlyList<DemoRound> UpdateRounds, string? OnsCode = null, string? RecipientOrgId = null);
     private sealed record DemoPlan(string Id, string Title, int StartYear, int EndYear, IReadOnlyList<PriorityDraft> Priorities);
     private sealed record DemoAction(string Ref, string PlanId, string PriorityId, string? AreaOfFocusId, string Title, string? Description, Strand Strand,
         string LeadAgencyId, IReadOnlyList<string>? SupportingAgencyIds, string Owner, int StartInDays, int DueInDays,

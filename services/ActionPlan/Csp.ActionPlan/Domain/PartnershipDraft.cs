@@ -3,7 +3,7 @@ using Csp.BuildingBlocks.Validation;
 namespace Csp.ActionPlan.Domain;
 
 /// <summary>What an admin sends to set up a partnership: a name and at least one agency, each with a unique slug id.</summary>
-public sealed record PartnershipDraft(string? Name = null, IReadOnlyList<AgencyDraft>? Agencies = null)
+public sealed partial record PartnershipDraft(string? Name = null, IReadOnlyList<AgencyDraft>? Agencies = null, string? OnsCode = null, string? RecipientOrgId = null)
 {
     public Partnership? Validate(string id, ValidationErrors errors)
     {
@@ -19,8 +19,13 @@ public sealed record PartnershipDraft(string? Name = null, IReadOnlyList<AgencyD
             var agencyName = errors.RequiredText($"agencies[{i}].name", a?.Name, 200);
             if (Slug.IsValid(a?.Id) && agencyName is not null) agencies.Add(new Agency(a!.Id!, agencyName, a.ResponsibleAuthority ?? false));
         }
-        return errors.IsEmpty ? new Partnership(id, name!, agencies) : null;
+        if (OnsCode is not null && !OnsPattern().IsMatch(OnsCode)) errors.Add("onsCode", "must be an ONS Community Safety Partnership code: E22 and six digits, e.g. E22000001");
+        if (RecipientOrgId is not null && !OrgIdPattern().IsMatch(RecipientOrgId)) errors.Add("recipientOrgId", "must be an org-id.guide identifier such as GB-LAE-MDW");
+        return errors.IsEmpty ? new Partnership(id, name!, agencies) { OnsCode = OnsCode, RecipientOrgId = RecipientOrgId } : null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\AE22\d{6}\z")] private static partial System.Text.RegularExpressions.Regex OnsPattern();
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[A-Z]{2}-[A-Z]{2,6}-[A-Za-z0-9.\-]{1,60}\z")] private static partial System.Text.RegularExpressions.Regex OrgIdPattern();
 
 }
 

@@ -51,6 +51,10 @@ public sealed class ClaimOptions
     /// clients' client-credentials tokens only (e.g. a hard-coded claim mapper); <c>client_id</c> or <c>azp</c> also work
     /// where only service clients are allowed to call.</summary>
     public string Service { get; set; } = CspClaims.Service;
+
+    /// <summary>The token claim naming the funders a finance officer acts for (one value per funder, e.g. <c>kent-pcc</c>);
+    /// mapped onto <c>csp_funder</c> at sign-in when it is another claim.</summary>
+    public string Funder { get; set; } = CspClaims.Funder;
 }
 
 /// <summary>The client-credentials grant a service uses for its own service token (section <c>Auth:ServiceToken</c>).

@@ -88,7 +88,11 @@ public static class AuthenticationExtensions
         {
             OnTokenValidated = context =>
             {
-                if (context.Principal?.Identity is ClaimsIdentity identity) MapPartnershipRoles(identity, auth.Claims);
+                if (context.Principal?.Identity is ClaimsIdentity identity)
+                {
+                    MapPartnershipRoles(identity, auth.Claims);
+                    MapFunders(identity, auth.Claims);
+                }
                 return Task.CompletedTask;
             },
             OnChallenge = async context =>
@@ -131,6 +135,16 @@ public static class AuthenticationExtensions
             if (PartnershipRole.TryParse(value[claims.PartnershipRolePrefix.Length..], out var grant))
                 identity.AddClaim(new Claim(CspClaims.PartnershipRole, grant.ToString()));
         }
+    }
+
+    /// <summary>Puts the funders a caller acts for where <see cref="Caller.From"/> reads them (<c>csp_funder</c>), from the
+    /// claim the configuration names; when that is another claim, a <c>csp_funder</c> the token carried itself is dropped.</summary>
+    internal static void MapFunders(ClaimsIdentity identity, ClaimOptions claims)
+    {
+        if (claims.Funder == CspClaims.Funder) return;
+        var values = identity.FindAll(claims.Funder).Select(c => c.Value).ToList();
+        foreach (var own in identity.FindAll(CspClaims.Funder).ToList()) identity.TryRemoveClaim(own);
+        foreach (var value in values.Where(Caller.IsFunderId)) identity.AddClaim(new Claim(CspClaims.Funder, value));
     }
 
     /// <summary>The same <c>WWW-Authenticate</c> value the bearer handler writes when it handles the challenge itself.</summary>

@@ -16,6 +16,9 @@ public static class CspClaims
     public const string Agency = "agency";
     /// <summary>The calling service's name on a service token (e.g. <c>risk</c>); user tokens never carry it.</summary>
     public const string Service = "csp_service";
+    /// <summary>A funder the caller acts for, one claim per funder (e.g. <c>kent-pcc</c>): the PCC's finance officer acts for
+    /// the funder over every partnership it funds. Grants nothing on its own: it scopes a <c>finance</c> role to a funder.</summary>
+    public const string Funder = "csp_funder";
 }
 
 public static class Roles
@@ -67,6 +70,12 @@ public sealed partial record PartnershipRole(string PartnershipId, string Role)
 /// <summary>The authenticated caller as the domain sees them: their roles, each in the partnership it is held in.</summary>
 public sealed record Caller(string Subject, string Name, string? Agency, IReadOnlySet<PartnershipRole> Grants)
 {
+    /// <summary>The funders the caller acts for (<see cref="CspClaims.Funder"/> claims; slugs such as <c>kent-pcc</c>).</summary>
+    public IReadOnlySet<string> Funders { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Acts for <paramref name="funderId"/> (a <see cref="CspClaims.Funder"/> claim).</summary>
+    public bool ActsFor(string funderId) => Funders.Contains(funderId);
+
     /// <summary>Holds <c>*:admin</c>: every role in every partnership.</summary>
     public bool IsAdmin => Grants.Contains(new PartnershipRole(PartnershipRole.Everywhere, Roles.Admin));
 
@@ -88,6 +97,10 @@ public sealed record Caller(string Subject, string Name, string? Agency, IReadOn
     public IReadOnlySet<string> RolesIn(string partnershipId) =>
         Grants.Where(g => g.IsEverywhere || g.PartnershipId == partnershipId).Select(g => g.Role).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>A funder id is a lower-case slug (anything else in a <c>csp_funder</c> claim grants nothing).</summary>
+    public static bool IsFunderId(string? value) =>
+        value is { Length: > 0 and <= 64 } && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && value[0] != '-' && value[^1] != '-' && !value.Contains("--", StringComparison.Ordinal);
+
     /// <summary>A caller holding <paramref name="roles"/>, each <c>{partnership}:{role}</c> (e.g. <c>medway:manager</c>).</summary>
     public static Caller With(string subject, string name, string? agency, params string[] roles) =>
         new(subject, name, agency, roles.Select(PartnershipRole.Parse).ToHashSet());
@@ -101,6 +114,7 @@ public sealed record Caller(string Subject, string Name, string? Agency, IReadOn
         foreach (var claim in principal.FindAll(CspClaims.PartnershipRole))
             if (PartnershipRole.TryParse(claim.Value, out var grant)) grants.Add(grant);
         var subject = First(CspClaims.Subject) ?? First(ClaimTypes.NameIdentifier) ?? "";
-        return new Caller(subject, First(CspClaims.Name) ?? subject, First(CspClaims.Agency), grants);
+        var funders = principal.FindAll(CspClaims.Funder).Select(c => c.Value).Where(IsFunderId).ToHashSet(StringComparer.Ordinal);
+        return new Caller(subject, First(CspClaims.Name) ?? subject, First(CspClaims.Agency), grants) { Funders = funders };
     }
 }

@@ -27,6 +27,7 @@ public sealed class DevTokenIssuer(IOptions<AuthOptions> options, TimeProvider c
         };
         claims.AddRange(user.Roles.Select(r => new Claim(CspClaims.PartnershipRole, PartnershipRole.Parse(r).ToString())));
         if (!string.IsNullOrWhiteSpace(user.Agency)) claims.Add(new Claim(CspClaims.Agency, user.Agency));
+        claims.AddRange((user.Funders ?? []).Select(f => new Claim(CspClaims.Funder, f)));
         return Sign(claims, Lifetime);
     }
 

@@ -56,6 +56,16 @@ public static class BusinessGauges
         foreach (var (labels, value) in values) gauge.WithLabels(labels).Set(value);
     }
 
+    /// <summary>As <see cref="Replace(Gauge, IReadOnlyDictionary{string[], int}, IReadOnlyCollection{string})"/>, for whole
+    /// numbers beyond an int (amounts in pence; a double holds every whole number up to 2^53 exactly).</summary>
+    public static void Replace(Gauge gauge, IReadOnlyDictionary<string[], long> values, IReadOnlyCollection<string> partnerships)
+    {
+        var keep = values.Keys.Select(Key).ToHashSet();
+        foreach (var labels in gauge.GetAllLabelValues().ToList())
+            if (partnerships.Contains(labels[0]) && !keep.Contains(Key(labels))) gauge.RemoveLabelled(labels);
+        foreach (var (labels, value) in values) gauge.WithLabels(labels).Set(value);
+    }
+
     private static string Key(string[] labels) => string.Join('\u001f', labels);
 }
 

@@ -14,5 +14,8 @@ public sealed class PartnershipChangedHandler(PartnershipCopyKeeper keeper) : II
         keeper.KeepAsync(Copy(@event), ChangeSource.Event);
 
     public static KnownPartnership Copy(PartnershipChanged e) =>
-        new(e.PartnershipId, e.Name, (e.Agencies ?? []).Select(a => new KnownAgency(a.Id, a.Name)).ToList(), e.Version);
+        new(e.PartnershipId, e.Name, (e.Agencies ?? []).Select(a => new KnownAgency(a.Id, a.Name)).ToList(), e.Version)
+        {
+            OnsCode = e.OnsCode, RecipientOrgId = e.RecipientOrgId,
+        };
 }

@@ -83,7 +83,10 @@ public sealed class PartnershipCopySync(IServiceScopeFactory scopes, IOptions<Pa
             foreach (var p in reply.Partnerships)
             {
                 listed++;
-                var copy = new KnownPartnership(p.Id, p.Name, p.Agencies.Select(a => new KnownAgency(a.Id, a.Name)).ToList(), p.Version);
+                var copy = new KnownPartnership(p.Id, p.Name, p.Agencies.Select(a => new KnownAgency(a.Id, a.Name)).ToList(), p.Version)
+                {
+                    OnsCode = p.OnsCode.Length > 0 ? p.OnsCode : null, RecipientOrgId = p.RecipientOrgId.Length > 0 ? p.RecipientOrgId : null,
+                };
                 if (await keeper.KeepAsync(copy, ChangeSource.Owner)) changed++;
             }
             pageToken = reply.NextPageToken;

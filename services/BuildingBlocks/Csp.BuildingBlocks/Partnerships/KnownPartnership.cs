@@ -9,6 +9,14 @@ namespace Csp.BuildingBlocks.Partnerships;
 /// </summary>
 public sealed record KnownPartnership(string Id, string Name, IReadOnlyList<KnownAgency> Agencies, long SourceVersion)
 {
+    /// <summary>The partnership's ONS code (E22…), when the owner knows it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? OnsCode { get; init; }
+
+    /// <summary>The org-id of the organisation that receives grants for the partnership (e.g. <c>GB-LAE-MDW</c>), when known.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? RecipientOrgId { get; init; }
+
     public bool HasAgency(string agencyId) => Agencies.Any(a => a.Id == agencyId);
 
     /// <summary>A change replaces the copy only if it is newer: events may arrive twice or out of order.</summary>

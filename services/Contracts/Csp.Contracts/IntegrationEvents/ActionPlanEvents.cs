@@ -4,8 +4,10 @@ namespace Csp.Contracts.IntegrationEvents;
 // instants are UTC. Status and strand use the kebab-case names of the public API.
 
 /// <summary>A partnership was set up or its agencies changed. <see cref="Version"/> orders the changes: other services keep
-/// their copy of the partnership (for agency checks) and ignore a change older than the one they hold.</summary>
-public sealed record PartnershipChanged(string PartnershipId, string Name, IReadOnlyList<PartnershipAgency> Agencies, long Version) : IIntegrationEvent
+/// their copy of the partnership (for agency checks) and ignore a change older than the one they hold. <see cref="OnsCode"/>
+/// (E22…) and <see cref="RecipientOrgId"/> (e.g. GB-LAE-MDW) are optional: the funding service's open data uses them.</summary>
+public sealed record PartnershipChanged(string PartnershipId, string Name, IReadOnlyList<PartnershipAgency> Agencies, long Version,
+    string? OnsCode = null, string? RecipientOrgId = null) : IIntegrationEvent
 {
     public static string Topic => "partnership.changed";
 }

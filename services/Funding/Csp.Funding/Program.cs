@@ -1,0 +1,3 @@
+using Csp.Funding;
+
+FundingApp.Build(args).Run();
