@@ -4,7 +4,7 @@ namespace Csp.Funding.Tests.Domain.OpenData;
 
 /// <summary>
 /// Grants to export, built from the seeds: Medway's £106,460 for 2019-20 (confirmed at the Police and Crime Panel of
-/// 6 February 2020) and Kent's county CSP's £39,661 for 2024-25. ONS codes, org ids other than GB-LAE-MDW/KEN,
+/// 6 February 2020) and Kent's county CSP's £39,661 for 2024-25. ONS codes, org ids other than GB-LAE-MDW,
 /// tranche ids and the publisher prefix are illustrative.
 /// </summary>
 internal static class Grants
