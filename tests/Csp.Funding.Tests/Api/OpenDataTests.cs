@@ -90,4 +90,18 @@ public class OpenDataTests(FundingHost host) : IClassFixture<FundingHost>
         var grant = Assert.Single(grants!, g => g.PartnershipId == "gravesham");
         Assert.Equal(("E22000123", "GB-LAE-GRA", "Dartford and Gravesham CSP"), (grant.OnsCode, grant.RecipientOrgId, grant.PartnershipName));
     }
+
+    [Fact]
+    public async Task The_package_the_endpoint_serves_is_valid_360Giving_and_a_year_with_nothing_confirmed_is_404()
+    {
+        const string programme = "crg-served";
+        await host.ConfirmedWithProjectAsync(programme);
+        using var anonymous = host.App.Client();
+
+        var served = JsonNode.Parse(await anonymous.GetStringAsync($"/api/funders/{FundingHost.Funder}/360giving?year=2024-25"))!;
+
+        Assert.Empty(await Csp.Funding.Tests.Domain.OpenData.SchemaValidator.ErrorsAsync(served));
+        Assert.Contains(served["grants"]!.AsArray(), g => ((string)g!["id"]!).EndsWith($"{programme}-medway", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/funders/{FundingHost.Funder}/360giving?year=2031-32")).StatusCode);
+    }
 }

@@ -41,7 +41,7 @@ public static class OpenDataApi
     private static async Task<IResult> CsvAsync(string funderId, string? year, FundingStore store, IPartnershipLookup<KnownPartnership> partnerships)
     {
         var (grants, refusal) = await GrantsAsync(funderId, year, store, partnerships);
-        return refusal ?? Results.Text(ThreeSixtyGiving.Csv(grants!), "text/csv; charset=utf-8");
+        return refusal ?? Results.Text(ThreeSixtyGiving.Csv(PublisherPrefix(funderId), grants!), "text/csv; charset=utf-8");
     }
 
     /// <summary>The funder's confirmed grants of the year (or the problem: 400 for a bad year, 404 for an unknown funder).</summary>
@@ -60,6 +60,8 @@ public static class OpenDataApi
                          .Where(a => a.Confirmation is not null && a.Status is AllocationStatus.Confirmed or AllocationStatus.Closed)
                          .OrderBy(a => a.PartnershipId, StringComparer.Ordinal))
                 grants.Add(Grant(funder.Value, programme, allocation, await partnerships.FindAsync(allocation.PartnershipId)));
+        // A 360Giving package needs at least one grant: a year with none confirmed is "nothing published", not an invalid package.
+        if (!ThreeSixtyGiving.HasGrants(grants)) return (null, Problems.NotFound($"Confirmed grants of {funder.Value.Name} for {fy}"));
         return (grants, null);
     }
 
