@@ -26,7 +26,13 @@ public static class PortalApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // The pages are found in this assembly even when a test host is the entry assembly.
+            ApplicationName = typeof(PortalApp).Assembly.GetName().Name,
+            ContentRootPath = ContentRoot(),
+        });
         configure?.Invoke(builder);
 
         builder.Services.AddSingleton(new ServiceIdentity(ServiceName));
@@ -99,6 +105,13 @@ public static class PortalApp
         app.MapRazorPages();
         return app;
     }
+
+    /// <summary>The working directory when it holds wwwroot (a local run from the project, a published image); otherwise
+    /// the directory of the assemblies when wwwroot was copied there (the browser tests).</summary>
+    private static string? ContentRoot() =>
+        !Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "wwwroot")) && Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot"))
+            ? AppContext.BaseDirectory
+            : null;
 
     /// <summary>The Redis key of the Data Protection key ring (under the process's <c>Redis:KeyPrefix</c>).</summary>
     public const string DataProtectionKey = "portal:dataprotection-keys";

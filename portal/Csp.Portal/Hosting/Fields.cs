@@ -19,6 +19,11 @@ public static class Fields
     /// API field → form key, each message prefixed with the label the user sees); the rest against the form as a whole.</summary>
     public static void AddProblem(this ModelStateDictionary state, ApiProblem problem, IReadOnlyDictionary<string, (string Key, string Label)> fields)
     {
+        if (problem.Status == StatusCodes.Status403Forbidden)
+        {
+            state.AddModelError("", $"You do not have permission to do this. {problem.Detail}".Trim());
+            return;
+        }
         if (problem.Errors.Count == 0)
         {
             state.AddModelError("", string.IsNullOrEmpty(problem.Detail) ? problem.Title : $"{problem.Title}: {problem.Detail}");
