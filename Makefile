@@ -9,6 +9,7 @@ run:
 
 test:
 	@bash scripts/ensure-redis.sh
+	@bash scripts/ensure-chromium.sh
 	dotnet test Csp.slnx
 
 # The end-to-end suite again on a three-master Redis Cluster started by the test kit: fails on any cross-slot command.

@@ -92,14 +92,22 @@ start risk services/Risk/Csp.Risk DemoData__Path="$ROOT/demo/risks.json" Risk__A
 start funding services/Funding/Csp.Funding DemoData__Path="$ROOT/demo/funding.json" Funding__ActionPlanGrpc=http://127.0.0.1:5102 Ports__Management=5303
 start kpi services/Kpi/Csp.Kpi DemoData__Path="$ROOT/demo/kpis.json" Kpi__ActionPlanGrpc=http://127.0.0.1:5102 Ports__Management=5403
 start gateway gateway/Csp.Gateway Urls="http://127.0.0.1:$GATEWAY_PORT" Ports__Management="$GATEWAY_MANAGEMENT_PORT"
+# The portal (REST 5501 from its appsettings.json) calls the services through the gateway with the signed-in user's token.
+start portal portal/Csp.Portal Ports__Management=5503 Portal__ApiBase="http://127.0.0.1:$GATEWAY_PORT"
 
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$GATEWAY_PORT/healthz/ready" >/dev/null 2>&1 && break
   sleep 0.2
 done
 
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:5501/healthz/ready" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
 cat <<MSG
 
+Portal (sign in as a demo user): http://localhost:$GATEWAY_PORT/
 CSP performance platform is running: http://localhost:$GATEWAY_PORT
 
 Sign in as a demo user (development token issuer, local only):

@@ -1,0 +1,28 @@
+using Csp.BuildingBlocks.Auth;
+
+namespace Csp.Portal.Hosting;
+
+/// <summary>One entry of the service navigation.</summary>
+public sealed record NavigationItem(string Text, string Href);
+
+/// <summary>
+/// The service navigation by role, for the partnership the page belongs to. A new page that belongs in the navigation
+/// adds one line here, with the role that may use it (the services still decide every request).
+/// </summary>
+public static class Navigation
+{
+    public static IReadOnlyList<NavigationItem> For(Caller caller, string? partnershipId)
+    {
+        var items = new List<NavigationItem> { new("Home", "/") };
+        if (string.IsNullOrEmpty(partnershipId) || !caller.BelongsTo(partnershipId)) return items;
+        var p = "/partnerships/" + Uri.EscapeDataString(partnershipId);
+        if (caller.Has(Roles.Partner, partnershipId) || caller.Has(Roles.Manager, partnershipId)) items.Add(new("My actions", p + "/my-actions"));
+        if (caller.Has(Roles.Manager, partnershipId))
+        {
+            items.Add(new("Plan", p + "/plan"));
+            items.Add(new("Update rounds", p + "/update-rounds"));
+        }
+        items.Add(new("Risks", p + "/risks"));
+        return items;
+    }
+}

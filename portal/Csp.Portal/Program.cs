@@ -1,0 +1,1 @@
+Csp.Portal.PortalApp.Build(args).Run();

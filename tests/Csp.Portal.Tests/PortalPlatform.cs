@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using Csp.ActionPlan;
+using Csp.Gateway;
+using Csp.Portal;
+using Csp.Risk;
+using Csp.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Playwright;
+using StackExchange.Redis;
+
+namespace Csp.Portal.Tests;
+
+/// <summary>
+/// The platform as `make run` starts it, with the portal: the action-plan and risk services with the demo data, the
+/// gateway (development issuer on, the portal cluster pointing at the portal) and the portal calling the services back
+/// through the gateway, all on real Kestrel ports of 127.0.0.1 over a keyspace of the test Redis. And one headless
+/// Chromium (Debian's /usr/bin/chromium) driven by Playwright. Started once for the browser tests.
+/// </summary>
+public sealed class PortalPlatform : IAsyncLifetime
+{
+    public const string Collection = "portal";
+
+    public RunningApp ActionPlan { get; private set; } = null!;
+    public RunningApp Risk { get; private set; } = null!;
+    public RunningApp Portal { get; private set; } = null!;
+    public WebApplication Gateway { get; private set; } = null!;
+    public Uri GatewayAddress { get; private set; } = null!;
+    public IDatabase Redis { get; private set; } = null!;
+    public IPlaywright Playwright { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string AxeSource { get; } = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "axe", "axe.min.js"));
+
+    /// <summary>Where screenshots go: <c>.data/screenshots/portal/</c> in the repository (a test artefact, not committed).</summary>
+    public static string ScreenshotDirectory { get; } = Path.Combine(RepoPaths.Root, ".data", "screenshots", "portal");
+
+    public async Task InitializeAsync()
+    {
+        var keyspace = RedisServer.Instance.TakeKeyspace();
+        Redis = keyspace.Redis;
+        var settings = TestRedis.DemoSettings(keyspace);
+        ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
+        await Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync("actionplan:{medway}:actions") >= 30, "the demo actions are loaded", TimeSpan.FromSeconds(30));
+        Risk = await RunningApp.StartAsync(RiskApp.Build, new Dictionary<string, string?>(settings)
+        {
+            ["DemoData:Path"] = RepoPaths.Demo("risks.json"),
+            ["Risk:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
+        });
+        await Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync("risk:{medway}:risks") >= 6, "the demo risks are loaded", TimeSpan.FromSeconds(30));
+
+        var portalPort = FreePort.Next();
+        GatewayAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        Gateway = GatewayApp.Build(["--environment=Testing"], builder =>
+        {
+            builder.WebHost.UseUrls(GatewayAddress.ToString().TrimEnd('/'));
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(TestAuth.Configuration)
+            {
+                ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
+                ["Ports:Management"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = ActionPlan.BaseAddress.ToString(),
+                ["ReverseProxy:Clusters:risk:Destinations:primary:Address"] = Risk.BaseAddress.ToString(),
+                ["ReverseProxy:Clusters:funding:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ReverseProxy:Clusters:kpi:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ReverseProxy:Clusters:portal:Destinations:primary:Address"] = $"http://127.0.0.1:{portalPort}",
+                // A browser's page loads are anonymous to the gateway (the session is a cookie): let the tests' many through.
+                ["RateLimiting:AnonymousPermitsPerMinute"] = "100000",
+                ["RateLimiting:PermitsPerMinute"] = "100000",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+        });
+        await Gateway.StartAsync();
+
+        Portal = await RunningApp.StartAsync(PortalApp.Build, new Dictionary<string, string?>(TestAuth.Configuration)
+        {
+            ["Redis:Configuration"] = settings["Redis:Configuration"],
+            ["Redis:Database"] = settings["Redis:Database"],
+            ["Redis:KeyPrefix"] = settings.GetValueOrDefault("Redis:KeyPrefix"),
+            ["Ports:Management"] = "0",
+            ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
+            ["Portal:ApiBase"] = GatewayAddress.ToString(),
+            ["Logging:LogLevel:Default"] = "Warning",
+        }, httpPort: portalPort);
+
+        Directory.CreateDirectory(ScreenshotDirectory);
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A fresh browser context (no cookies) at desktop width, with the gateway as its base address.</summary>
+    public async Task<BrowserSession> NewSessionAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = GatewayAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            AcceptDownloads = true,
+            Locale = "en-GB",
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        return new BrowserSession(this, context, page);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        Playwright?.Dispose();
+        if (Portal is not null) await Portal.DisposeAsync();
+        if (Gateway is not null)
+        {
+            await Gateway.StopAsync();
+            await Gateway.DisposeAsync();
+        }
+        if (Risk is not null) await Risk.DisposeAsync();
+        if (ActionPlan is not null) await ActionPlan.DisposeAsync();
+    }
+}
+
+/// <summary>One user's browser: every page it opens is checked with axe-core (no serious or critical violation), must
+/// not break the Content-Security-Policy, and is photographed at desktop (1280) and phone (375) widths.</summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly PortalPlatform _platform;
+    private readonly List<string> _cspViolations = [];
+
+    public BrowserSession(PortalPlatform platform, IBrowserContext context, IPage page)
+    {
+        _platform = platform;
+        Context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) _cspViolations.Add(message.Text);
+        };
+    }
+
+    public IBrowserContext Context { get; }
+    public IPage Page { get; }
+
+    public async Task SignInAsync(string userId)
+    {
+        await Page.GotoAsync("/sign-in");
+        await Page.GetByLabel(DemoUserName(userId), new() { Exact = true }).CheckAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+    }
+
+    private static string DemoUserName(string userId)
+    {
+        using var users = JsonDocument.Parse(File.ReadAllText(RepoPaths.Demo("users.json")));
+        return users.RootElement.GetProperty("users").EnumerateArray().First(u => u.GetProperty("id").GetString() == userId).GetProperty("name").GetString()!;
+    }
+
+    /// <summary>Checks the page now shown: axe-core finds no serious or critical violation, and nothing broke the CSP; then
+    /// takes its screenshots as <paramref name="name"/>-desktop.png and -phone.png.</summary>
+    public async Task CheckPageAsync(string name)
+    {
+        await Page.WaitForLoadStateAsync(LoadState.Load);
+        await Page.EvaluateAsync(_platform.AxeSource);
+        var result = await Page.EvaluateAsync<JsonElement>(
+            "async () => { const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });" +
+            " return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5) })); }");
+        var serious = result.EnumerateArray().Where(v => v.GetProperty("impact").GetString() is "serious" or "critical").Select(v => v.ToString()).ToList();
+        Assert.True(serious.Count == 0, $"axe-core found serious or critical violations on {name} ({Page.Url}):\n{string.Join("\n", serious)}");
+        Assert.True(_cspViolations.Count == 0, $"The page {name} broke the Content-Security-Policy:\n{string.Join("\n", _cspViolations)}");
+
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(PortalPlatform.ScreenshotDirectory, name + "-desktop.png"), FullPage = true });
+        await Page.SetViewportSizeAsync(375, 800);
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(PortalPlatform.ScreenshotDirectory, name + "-phone.png"), FullPage = true });
+        await Page.SetViewportSizeAsync(1280, 900);
+    }
+
+    public async ValueTask DisposeAsync() => await Context.DisposeAsync();
+}
+
+[CollectionDefinition(PortalPlatform.Collection)]
+public sealed class PortalCollection : ICollectionFixture<PortalPlatform>;
