@@ -41,7 +41,7 @@ public class GrpcApiTests(ActionPlanHost host) : IClassFixture<ActionPlanHost>
     [Fact]
     public async Task A_service_not_allowed_to_call_is_PermissionDenied()
     {
-        Assert.Equal(StatusCode.PermissionDenied, (await RefusedAsync(TestAuth.ServiceToken("funding"))).StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, (await RefusedAsync(TestAuth.ServiceToken("gateway"))).StatusCode);
     }
 
     [Fact]
