@@ -4,6 +4,7 @@ using Csp.TestSupport;
 namespace Csp.Funding.Tests.Api;
 
 /// <summary>The business gauges (pence, bounded labels) on the management port, and the OpenAPI document.</summary>
+[Collection(AloneForGauges.Name)]
 public class MetricsAndOpenApiTests(FundingHost host) : IClassFixture<FundingHost>
 {
     [Fact]
@@ -33,4 +34,13 @@ public class MetricsAndOpenApiTests(FundingHost host) : IClassFixture<FundingHos
         Assert.Contains("correctsEntryId", body.GetProperty("properties").EnumerateObject().Select(p => p.Name));
         Assert.All(new[] { "201", "400", "401", "403", "404" }, status => Assert.Contains(status, post.GetProperty("responses").EnumerateObject().Select(r => r.Name)));
     }
+}
+
+/// <summary>The business gauges are process-wide and every live FundingHost refreshes "medway" from its own Redis database
+/// before a scrape: a gauge test runs after the parallel tests, when the other hosts have stopped (a stopped host's refresh
+/// reports nothing), so the figures it reads are its own host's.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneForGauges
+{
+    public const string Name = "business gauges, alone";
 }

@@ -19,7 +19,7 @@ public class GrpcApiTests(KpiHost host) : IClassFixture<KpiHost>
     {
         Assert.Equal(StatusCode.Unauthenticated, await RefusalAsync(null));
         Assert.Equal(StatusCode.PermissionDenied, await RefusalAsync(TestAuth.Token(TestUser.Manager())));
-        Assert.Equal(StatusCode.PermissionDenied, await RefusalAsync(TestAuth.ServiceToken("funding")));
+        Assert.Equal(StatusCode.PermissionDenied, await RefusalAsync(TestAuth.ServiceToken("gateway")));
         Assert.Equal(StatusCode.InvalidArgument, await RefusalAsync(TestAuth.ServiceToken("risk"), "MEDWAY"));
         Assert.Equal(StatusCode.NotFound, await RefusalAsync(TestAuth.ServiceToken("risk"), "nowhere"));
         Assert.Equal(StatusCode.InvalidArgument, await RefusalAsync(TestAuth.ServiceToken("risk"), period: "2023-Q9"));

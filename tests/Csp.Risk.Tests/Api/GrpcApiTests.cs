@@ -19,7 +19,7 @@ public class GrpcApiTests(RiskHost host) : IClassFixture<RiskHost>
     {
         Assert.Equal(StatusCode.Unauthenticated, await RefusalAsync(null));
         Assert.Equal(StatusCode.PermissionDenied, await RefusalAsync(TestAuth.Token(TestUser.Manager())));
-        Assert.Equal(StatusCode.PermissionDenied, await RefusalAsync(TestAuth.ServiceToken("funding")));
+        Assert.Equal(StatusCode.PermissionDenied, await RefusalAsync(TestAuth.ServiceToken("gateway")));
         Assert.Equal(StatusCode.InvalidArgument, await RefusalAsync(TestAuth.ServiceToken("kpi"), "MEDWAY"));
         Assert.Equal(StatusCode.NotFound, await RefusalAsync(TestAuth.ServiceToken("kpi"), "nowhere"));
         Assert.NotNull(await Client().ListRisksByBandAsync(new ListRisksByBandRequest { PartnershipId = "medway" }));
