@@ -29,7 +29,9 @@ public static class KpiApp
             .AddSubscription<ActionStatusChanged, ActionStatusChangedHandler>()
             .AddSubscription<ActionCompleted, ActionCompletedHandler>()
             .AddSubscription<ActionOverdue, ActionOverdueHandler>()
-            .AddSubscription<RiskAssessed, RiskAssessedHandler>();
+            .AddSubscription<RiskAssessed, RiskAssessedHandler>()
+            .AddSubscription<FundingAllocationConfirmed, FundingAllocationConfirmedHandler>()
+            .AddSubscription<FundingSpendRecorded, FundingSpendRecordedHandler>();
         builder.AddKpiServices();
 
         var app = builder.Build();

@@ -12,6 +12,7 @@ public sealed partial class KpiCommands
 {
     private const string Actions = "actions";
     private const string Risks = "risks";
+    private const string Grants = "grants";
 
     /// <summary>An action event: merges what it says into the action's state (newer only), then recomputes the action
     /// KPIs from every action's state. Returns how many KPIs got a new value. Throws when the write stays contended, so
@@ -29,9 +30,19 @@ public sealed partial class KpiCommands
         return await RecordDerivedAsync(partnershipId, Risks, states => [DerivedKpis.FromRisks(states.Values.Select(StorageJson.Deserialize<RiskState>).ToList())]);
     }
 
-    private async Task MergeInputAsync<TState>(string partnershipId, string kind, long id, Func<TState?, TState> merge) where TState : class
+    /// <summary>A funding event about a grant (its confirmation, or spend recorded): as <see cref="ApplyActionEventAsync"/>,
+    /// for the share of each grant spent against its profile.</summary>
+    public async Task<int> ApplyGrantEventAsync(string partnershipId, string allocationId, string? financialYear, long awardedPence, long? spentPence, DateTimeOffset at)
     {
-        var key = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await MergeInputAsync<GrantState>(partnershipId, Grants, allocationId, known => DerivedKpis.Merge(known, financialYear, awardedPence, spentPence, at));
+        return await RecordDerivedAsync(partnershipId, Grants, states => DerivedKpis.FromGrants(states.ToDictionary(s => s.Key, s => StorageJson.Deserialize<GrantState>(s.Value))));
+    }
+
+    private Task MergeInputAsync<TState>(string partnershipId, string kind, long id, Func<TState?, TState> merge) where TState : class =>
+        MergeInputAsync(partnershipId, kind, id.ToString(System.Globalization.CultureInfo.InvariantCulture), merge);
+
+    private async Task MergeInputAsync<TState>(string partnershipId, string kind, string key, Func<TState?, TState> merge) where TState : class
+    {
         var (inputs, _) = await store.GetDerivedInputsAsync(partnershipId, kind);
         var known = inputs.TryGetValue(key, out var json) ? StorageJson.Deserialize<TState>(json) : null;
         var merged = merge(known);

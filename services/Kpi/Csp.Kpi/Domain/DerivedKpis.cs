@@ -11,6 +11,10 @@ public sealed record ActionState(string PriorityId, string Status, DateTimeOffse
 /// its latest assessment.</summary>
 public sealed record RiskState(bool AboveTolerance, DateTimeOffset AssessedAt);
 
+/// <summary>What the funding service's events have said about one grant (an allocation to the partnership): its financial
+/// year (from its confirmation), the award and the spend to date, as of <see cref="At"/>.</summary>
+public sealed record GrantState(string? FinancialYear, long AwardedPence, long SpentPence, DateTimeOffset At);
+
 /// <summary>A derived KPI's value now: its code, its definition (created the first time) and its figures.</summary>
 public sealed record DerivedValue(string Code, KpiSpec Spec, decimal Value, decimal? Numerator, decimal? Denominator);
 
@@ -21,7 +25,9 @@ public sealed record DerivedValue(string Code, KpiSpec Spec, decimal Value, deci
 /// <item><c>actions-on-track</c> and <c>actions-on-track-{priority}</c>: of the open actions (neither completed nor
 /// cancelled), the percentage whose status is on-track (numerator and denominator kept, so its trend is tested);</item>
 /// <item><c>overdue-actions</c>: open actions the action plan has reported overdue;</item>
-/// <item><c>risks-above-tolerance</c>: risks whose latest assessment is above the partnership's tolerance line.</item>
+/// <item><c>risks-above-tolerance</c>: risks whose latest assessment is above the partnership's tolerance line;</item>
+/// <item><c>grant-spent-{allocation}</c>: the share of each confirmed grant spent, judged against the spending profile (a
+/// trajectory target from 0% on 1 April to 100% on 31 March of the grant's year, the funding service's straight line).</item>
 /// </list>
 /// Events may arrive twice or out of order: a state is replaced only by a newer one (<see cref="Merge"/>), and the
 /// values are recomputed from all states, so a redelivered event yields the same values and no new revision.
@@ -31,11 +37,17 @@ public static class DerivedKpis
     public const string OnTrack = "actions-on-track";
     public const string Overdue = "overdue-actions";
     public const string RisksAboveTolerance = "risks-above-tolerance";
+    public const string GrantSpentPrefix = "grant-spent";
+    public const string FundingPriority = "funding";
+    /// <summary>How far behind the spending profile a grant may be and still be amber: 10 percentage points.</summary>
+    public static readonly Tolerance BehindProfile = new(ToleranceKind.Absolute, 10m);
     public const string OverallPriority = "action-plan";
     /// <summary>The owning "agency" of a derived KPI: the partnership itself (no partner types it in).</summary>
     public const string OwnedByPartnership = "partnership";
 
     public static string OnTrackFor(string priorityId) => $"{OnTrack}-{priorityId}";
+
+    public static string GrantSpent(string allocationId) => $"{GrantSpentPrefix}-{allocationId}";
 
     /// <summary>A status change applies if it is not older than what is known; an overdue report sticks to the action
     /// (the action plan reports it once); the priority comes from whichever event named it.</summary>
@@ -48,6 +60,35 @@ public static class DerivedKpis
 
     public static RiskState Merge(RiskState? known, bool aboveTolerance, DateTimeOffset at) =>
         known is not null && known.AssessedAt > at ? known : new RiskState(aboveTolerance, at);
+
+    /// <summary>A grant's award and spend apply if they are not older than what is known; the year, which only the
+    /// confirmation carries, is kept whichever event came first.</summary>
+    public static GrantState Merge(GrantState? known, string? financialYear, long awardedPence, long? spentPence, DateTimeOffset at)
+    {
+        if (known is not null && known.At > at) return known with { FinancialYear = known.FinancialYear ?? financialYear };
+        return new GrantState(financialYear ?? known?.FinancialYear, awardedPence, spentPence ?? known?.SpentPence ?? 0, at);
+    }
+
+    /// <summary>Each grant whose year is known (it was confirmed) and whose award is above zero: the percentage of the award
+    /// spent, with the pounds spent and awarded as numerator and denominator, against the spending profile.</summary>
+    public static IReadOnlyList<DerivedValue> FromGrants(IReadOnlyDictionary<string, GrantState> grants)
+    {
+        var values = new List<DerivedValue>();
+        foreach (var (allocationId, grant) in grants.OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            if (grant.AwardedPence <= 0 || !Csp.BuildingBlocks.Time.FinancialYear.TryParse(grant.FinancialYear, out var year)) continue;
+            var share = Math.Round(grant.SpentPence * 100m / grant.AwardedPence, 1, MidpointRounding.AwayFromZero);
+            var spec = new KpiSpec($"Grant {allocationId} ({year}) spent",
+                $"The share of the {year} grant '{allocationId}' spent to date (spend entries, corrections included), from the funding service's events. "
+                + $"The target is the spending profile: a straight line from 0% on {year.Start:d MMMM yyyy} to 100% on {year.End:d MMMM yyyy}; "
+                + "more than 10 percentage points behind it is red.",
+                FundingPriority, OwnedByPartnership, "Derived from the funding service's events", 0, Unit.Percentage, "pounds awarded",
+                Polarity.HigherIsBetter, Frequency.Quarterly, null, Target.Of(new Milestone(year.Start, 0m), new Milestone(year.End, 100m)), BehindProfile,
+                ActivityIndicator: false, Published: false);
+            values.Add(new DerivedValue(GrantSpent(allocationId), spec, share, grant.SpentPence / 100m, grant.AwardedPence / 100m));
+        }
+        return values;
+    }
 
     public static IReadOnlyList<DerivedValue> FromActions(IReadOnlyCollection<ActionState> actions)
     {

@@ -39,3 +39,18 @@ public sealed class RiskAssessedHandler(KpiCommands commands) : IIntegrationEven
     public Task HandleAsync(RiskAssessed e, CloudEventEnvelope envelope, CancellationToken cancellationToken) =>
         commands.ApplyRiskAssessedAsync(e.PartnershipId, e.RiskId, e.AboveTolerance, e.AssessedAt);
 }
+
+// Derived KPIs from the funding service's events: the share of each grant spent against its profile.
+
+public sealed class FundingAllocationConfirmedHandler(KpiCommands commands) : IIntegrationEventHandler<FundingAllocationConfirmed>
+{
+    public Task HandleAsync(FundingAllocationConfirmed e, CloudEventEnvelope envelope, CancellationToken cancellationToken) =>
+        commands.ApplyGrantEventAsync(e.PartnershipId, e.AllocationId, e.FinancialYear, e.AwardedPence, spentPence: null, e.ConfirmedAt);
+}
+
+public sealed class FundingSpendRecordedHandler(KpiCommands commands) : IIntegrationEventHandler<FundingSpendRecorded>
+{
+    /// <summary>Carries the allocation's spend to date and award, so a missed entry is made good by the next one.</summary>
+    public Task HandleAsync(FundingSpendRecorded e, CloudEventEnvelope envelope, CancellationToken cancellationToken) =>
+        commands.ApplyGrantEventAsync(e.PartnershipId, e.AllocationId, financialYear: null, e.AwardedPence, e.SpentPence, e.RecordedAt);
+}
