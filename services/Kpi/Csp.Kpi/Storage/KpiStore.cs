@@ -19,7 +19,9 @@ public sealed record SeriesWrite(KpiSeries Series, long ExpectedVersion, IReadOn
 /// measurements), every measurement ever recorded <c>m:{code}:log</c> (a list, oldest first, never rewritten), the current
 /// measurement per period <c>m:{code}:current</c> (hash period → measurement) and the scorecard rows <c>card:{code}</c>
 /// (hash period → row: value, RAG, trends) with their values alone in <c>vals:{code}</c> (for sparklines). Derived KPIs keep their inputs in <c>derived:actions</c> and
-/// <c>derived:risks</c>; demo data its loaded references in <c>seed-refs</c>. The partnerships with KPIs are
+/// <c>derived:risks</c>; demo data its loaded references in <c>seed-refs</c>. Every write of definitions or measurements
+/// also sets <c>scorecard-stamp</c> to a new random value in its transaction, so a copy of a scorecard built at one stamp
+/// is known to be current while the stamp is unchanged. The partnerships with KPIs are
 /// <c>kpi:partnerships</c> (another slot, written first). It stores what the commands give it; it decides no rule and no event.
 /// </summary>
 public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog audit)
@@ -58,6 +60,7 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
         {
             _ = tx.SortedSetAddAsync(keys.For(kpi.PartnershipId, "defs"), kpi.Code, 0);
             _ = tx.HashSetAsync(VersionsKey(kpi.PartnershipId, kpi.Code), kpi.Version, StorageJson.Serialize(kpi));
+            Restamp(tx, kpi.PartnershipId);
             SeedRef(tx, kpi.PartnershipId, seedRef);
         }, reply);
     }
@@ -170,6 +173,7 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
                     _ = tx.HashSetAsync(ValuesKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), r.Value.ToString(CultureInfo.InvariantCulture))).ToArray());
                 }
             }
+            Restamp(tx, partnershipId);
             SeedRef(tx, partnershipId, seedRef);
             if (inputs is { } i)
                 tx.AddCondition(i.Version == 0 ? Condition.KeyNotExists(InputsVersionKey(partnershipId, i.Kind)) : Condition.StringEqual(InputsVersionKey(partnershipId, i.Kind), i.Version));
@@ -197,6 +201,14 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
         _ = tx.StringIncrementAsync(InputsVersionKey(partnershipId, kind));
         await tx.ExecuteAsync();
     }
+
+    /// <summary>The partnership's scorecard stamp: changed by every write that can change a scorecard (see the class
+    /// summary); null before the first such write. Random, not a counter, so a store emptied and written again never
+    /// repeats a stamp a cached copy was built at.</summary>
+    public async Task<string?> GetScorecardStampAsync(string partnershipId) => (string?)await Db.StringGetAsync(keys.For(partnershipId, "scorecard-stamp"));
+
+    private void Restamp(ITransaction tx, string partnershipId) =>
+        _ = tx.StringSetAsync(keys.For(partnershipId, "scorecard-stamp"), Guid.NewGuid().ToString("N"));
 
     public async Task<bool> IsSeededAsync(string partnershipId, string seedRef) => await Db.HashExistsAsync(SeedRefsKey(partnershipId), seedRef);
 
