@@ -34,11 +34,16 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     // Definitions
     public Task<Versioned<KpiDefinition>?> GetDefinitionAsync(string partnershipId, string code) => writer.ReadAsync<KpiDefinition>(DefKey(partnershipId, code));
 
-    public async Task<IReadOnlyList<Versioned<KpiDefinition>>> ListDefinitionsAsync(string partnershipId)
-    {
-        var codes = await Db.SortedSetRangeByRankAsync(keys.For(partnershipId, "defs"));
-        return await writer.ReadManyAsync<KpiDefinition>(codes.Select(c => DefKey(partnershipId, (string)c!)));
-    }
+    public async Task<IReadOnlyList<Versioned<KpiDefinition>>> ListDefinitionsAsync(string partnershipId) =>
+        await GetDefinitionsAsync(partnershipId, await ListCodesAsync(partnershipId));
+
+    /// <summary>The codes of the partnership's KPIs, in code order.</summary>
+    public async Task<IReadOnlyList<string>> ListCodesAsync(string partnershipId) =>
+        (await Db.SortedSetRangeByRankAsync(keys.For(partnershipId, "defs"))).Select(c => (string)c!).ToList();
+
+    /// <summary>The current definitions of these codes, in one round trip (missing ones left out).</summary>
+    public Task<IReadOnlyList<Versioned<KpiDefinition>>> GetDefinitionsAsync(string partnershipId, IEnumerable<string> codes) =>
+        writer.ReadManyAsync<KpiDefinition>(codes.Select(c => DefKey(partnershipId, c)));
 
     /// <summary>One version of a definition as it was (what a past RAG was judged against).</summary>
     public async Task<KpiDefinition?> GetDefinitionVersionAsync(string partnershipId, string code, int version)
@@ -193,13 +198,14 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     }
 
     /// <summary>Sets one input (an action's or a risk's latest state) and raises the counter. Written before the derived
-    /// values are recomputed from all inputs: a redelivered event finds it set already.</summary>
-    public async Task SetDerivedInputAsync(string partnershipId, string kind, string id, string json)
+    /// values are recomputed from all inputs: a redelivered event finds it set already. Returns the raised counter.</summary>
+    public async Task<long> SetDerivedInputAsync(string partnershipId, string kind, string id, string json)
     {
         var tx = Db.CreateTransaction();
         _ = tx.HashSetAsync(InputsKey(partnershipId, kind), id, json);
-        _ = tx.StringIncrementAsync(InputsVersionKey(partnershipId, kind));
+        var version = tx.StringIncrementAsync(InputsVersionKey(partnershipId, kind));
         await tx.ExecuteAsync();
+        return await version;
     }
 
     /// <summary>The partnership's scorecard stamp: changed by every write that can change a scorecard (see the class
@@ -239,15 +245,21 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     private string InputsVersionKey(string p, string kind) => keys.For(p, "derived", kind) + ":version";
 }
 
-/// <summary>The scorecard's reads: definitions, series, and each KPI's window of values with its newest row: four round
-/// trips (a fifth for KPIs with a gap at the asked period), 2 + 3 reads per KPI, whatever the history's length.</summary>
+/// <summary>The scorecard's reads: the codes, then definitions and series together, then each KPI's window of values with
+/// its newest row: three round trips (a fourth for KPIs with a gap at the asked period), 2 + 3 reads per KPI, whatever the
+/// history's length.</summary>
 public static class ScorecardReads
 {
     /// <param name="publishedOnly">The public page: unpublished KPIs are left out before any of their rows is read.</param>
     public static async Task<Scorecard> ReadScorecardAsync(this KpiStore store, string partnershipId, Period? asked, DateOnly today, bool publishedOnly = false)
     {
-        var kpis = (await store.ListDefinitionsAsync(partnershipId)).Select(d => d.Value).Where(k => !publishedOnly || k.Spec.Published).ToList();
-        var series = (await store.GetAllSeriesAsync(partnershipId, kpis.Select(k => k.Code))).ToDictionary(e => e.Key, e => e.Value.Value, StringComparer.Ordinal);
+        var codes = await store.ListCodesAsync(partnershipId);
+        // Definitions and series together (two pipelined batches: one round trip); an unpublished KPI's series is read
+        // but never used on the public page, its rows are not read at all.
+        var definitionsRead = store.GetDefinitionsAsync(partnershipId, codes);
+        var seriesRead = store.GetAllSeriesAsync(partnershipId, codes);
+        var kpis = (await definitionsRead).Select(d => d.Value).Where(k => !publishedOnly || k.Spec.Published).ToList();
+        var series = (await seriesRead).ToDictionary(e => e.Key, e => e.Value.Value, StringComparer.Ordinal);
         var windows = kpis.ToDictionary(k => k.Code, k => Scorecards.Window(k, series.GetValueOrDefault(k.Code), asked), StringComparer.Ordinal);
         var slices = await store.GetSlicesAsync(partnershipId, windows);
         return Scorecards.Build(partnershipId, asked, today, kpis, series, slices);
