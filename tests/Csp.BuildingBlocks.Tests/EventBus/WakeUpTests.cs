@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Csp.BuildingBlocks.EventBus;
+using Csp.BuildingBlocks.Outbox;
+using Csp.BuildingBlocks.Redis;
 using Csp.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,13 +20,58 @@ public sealed class WakeUpTests
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(5);
     private static readonly TestKeyspace Keyspace = RedisServer.Instance.TakeKeyspace();
 
-    private static IHost Host(HandlerProbe probe, TimeSpan poll) => BuildHost(Keyspace.Database, probe, settings =>
+    private static IHost Host(HandlerProbe probe, TimeSpan poll, Action<Dictionary<string, string?>>? configure = null) => BuildHost(Keyspace.Database, probe, settings =>
     {
         settings["Redis:KeyPrefix"] = Keyspace.KeyPrefix;
         settings["EventBus:Redis:PollInterval"] = poll.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         // No reclaim pass (it also reads) while the test looks: reclaims run every ClaimIdle / 2, at most every 5 s.
         settings["EventBus:Redis:ClaimIdle"] = "00:01:00";
+        configure?.Invoke(settings);
     });
+
+    /// <summary>Writes an event to a partnership's outbox in a transaction and signals, as <c>AggregateWriter</c> does.</summary>
+    private static async Task WriteEventAsync(IHost host, string partnership, CloudEventEnvelope envelope)
+    {
+        var outbox = host.Services.GetRequiredService<Outbox.Outbox>();
+        await outbox.RegisterPartitionAsync(partnership);
+        var tx = host.Services.GetServiceDatabase().CreateTransaction();
+        outbox.Enqueue(tx, partnership, envelope);
+        Assert.True(await tx.ExecuteAsync());
+        outbox.Notify();
+    }
+
+    [Fact]
+    public async Task A_write_on_one_replica_wakes_the_replica_that_holds_the_partnerships_outbox()
+    {
+        // The outbox is polled every 30 s and a lease outlasts the test: only a wake-up makes the holder publish soon.
+        var outboxPoll = TimeSpan.FromSeconds(30);
+        void Slow(Dictionary<string, string?> settings)
+        {
+            settings["EventBus:OutboxPollInterval"] = outboxPoll.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+            settings["EventBus:OutboxLease"] = "00:05:00";
+        }
+        var probe = new HandlerProbe();
+        var partnership = "p" + Guid.NewGuid().ToString("n")[..10];
+        using var holder = Host(probe, TimeSpan.FromMilliseconds(50), Slow);
+        await holder.StartAsync();
+        var first = NewEvent("KPI-10");
+        await WriteEventAsync(holder, partnership, first); // the holder's own signal: it takes the partnership's lease and publishes
+        await Eventually.TrueAsync(() => probe.HandledCount(first.Id) == 1, "the holder published the first event");
+
+        using var writer = Host(probe, TimeSpan.FromMilliseconds(50), Slow);
+        await writer.StartAsync();
+        var second = NewEvent("KPI-11");
+        var clock = Stopwatch.StartNew();
+        await WriteEventAsync(writer, partnership, second); // the writer skips the partnership: the holder has its lease
+
+        // Without the wake-up the holder would publish it at its next poll, about 30 s after the first.
+        await Eventually.TrueAsync(() => probe.HandledCount(second.Id) == 1, "the holder was woken and published the second event", outboxPoll / 3);
+        Assert.True(clock.Elapsed < outboxPoll / 3, $"took {clock.Elapsed}");
+        Assert.Equal(holder.Services.GetRequiredService<Csp.BuildingBlocks.Hosting.ReplicaIdentity>().Name,
+            (string?)await Keyspace.Redis.StringGetAsync(OutboxDispatcher.LeaseKey(holder.Services.GetRequiredService<RedisKeys>(), partnership)));
+        await writer.StopAsync();
+        await holder.StopAsync();
+    }
 
     [Fact]
     public async Task An_event_reaches_an_idle_subscriber_long_before_its_next_poll()

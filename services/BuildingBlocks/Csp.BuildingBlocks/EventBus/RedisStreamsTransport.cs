@@ -32,6 +32,7 @@ public sealed class RedisStreamsTransport(
     IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions, IOptions<EventBusOptions> options, EventStreamKeys streams) : IEventTransport
 {
     public const string EventField = "event";
+    private readonly ISubscriber _subscriber = redis.GetSubscriber();
 
     public async Task PublishAsync(CloudEventEnvelope envelope, CancellationToken cancellationToken)
     {
@@ -42,6 +43,6 @@ public sealed class RedisStreamsTransport(
         // Only after the XADD has answered: in a cluster the channel and the stream may live on different nodes, and a
         // wake-up that overtook its entry would find nothing to read. Fire-and-forget, so the publisher waits for no second
         // round trip; a lost wake-up costs the subscriber no more than its poll interval.
-        redis.GetSubscriber().Publish(streams.WakeChannel(envelope.Type), id, CommandFlags.FireAndForget);
+        _subscriber.Publish(streams.WakeChannel(envelope.Type), id, CommandFlags.FireAndForget);
     }
 }
