@@ -75,6 +75,26 @@ internal static class KpiCost
         var rebuilt = await GetsAsync(() => redis.StringSetAsync("kpi:{bench}:scorecard-stamp", Guid.NewGuid().ToString("N")));
         var scorecard = await GetsAsync();
         var notModified = await GetsAsync(revalidate: true);
+        // As a browser asks (Accept-Encoding: gzip): the kept body gzipped once, decompressed by the client (timed).
+        List<double> zipped;
+        long zippedBytes = 0;
+        using (var browser = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.GZip }) { BaseAddress = kpi.BaseAddress })
+        {
+            browser.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestAuth.Token(TestUser.Board("bench")));
+            zipped = [];
+            for (var i = 0; i < measured; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                using var response = await browser.GetAsync(Scorecard, HttpCompletionOption.ResponseHeadersRead);
+                var body = await response.Content.ReadAsByteArrayAsync();
+                zipped.Add(sw.Elapsed.TotalMilliseconds);
+                response.EnsureSuccessStatusCode();
+                if (body.Length != bytes) throw new InvalidOperationException("the gzipped scorecard is not the same body");
+            }
+            using var plain = kpi.Client(TestUser.Board("bench"));
+            using var raw = await plain.SendAsync(new HttpRequestMessage(HttpMethod.Get, Scorecard) { Headers = { AcceptEncoding = { new("gzip") } } });
+            zippedBytes = (await raw.Content.ReadAsByteArrayAsync()).Length;
+        }
 
         // The same scorecard in-process, without HTTP: where the time goes (reads, assembly, JSON writing).
         var inProcess = new List<double>();
@@ -149,6 +169,7 @@ internal static class KpiCost
             $"  GET, first after a change (built: as every GET before) ms {Percentiles(rebuilt)}",
             $"  GET, unchanged since the last GET (body kept)       ms {Percentiles(scorecard)}   (goal: p99 < 20 ms)",
             $"  GET with If-None-Match, unchanged (304)             ms {Percentiles(notModified)}",
+            $"  GET, unchanged, Accept-Encoding gzip ({zippedBytes:N0} bytes) ms {Percentiles(zipped)}",
             $"  a build in-process, no HTTP ms {Percentiles(inProcess)}",
             $"    reads (Redis + deserialise) {Percentiles(reads)}",
             $"    assembly                    {Percentiles(assembly)}",

@@ -131,6 +131,41 @@ public class ScorecardApiTests(KpiHost host) : IClassFixture<KpiHost>
         Assert.Equal("2023-Q2", Card((await board.GetFromJsonAsync<JsonObject>($"{Kpis}/scorecard"))!, code)["period"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_caller_that_accepts_gzip_gets_the_same_scorecard_gzipped_with_an_ETag_of_its_own()
+    {
+        var code = await host.DefineAsync();
+        await host.RecordAsync(code, "2023-Q1", 700m);
+        using var board = host.App.Client(TestUser.Board());
+        var plain = await board.GetAsync($"{Kpis}/scorecard");
+        var identity = await plain.Content.ReadAsByteArrayAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Kpis}/scorecard");
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        var zipped = await board.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, zipped.StatusCode);
+        Assert.Equal(["gzip"], zipped.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", zipped.Headers.Vary);
+        Assert.Contains("Accept-Encoding", plain.Headers.Vary);
+        var body = await zipped.Content.ReadAsByteArrayAsync();
+        Assert.True(body.Length < identity.Length / 3, $"{body.Length} gzipped bytes of {identity.Length}");
+        using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress))
+        using (var unzipped = new MemoryStream())
+        {
+            await gunzip.CopyToAsync(unzipped);
+            Assert.Equal(identity, unzipped.ToArray());
+        }
+        Assert.NotEqual(plain.Headers.ETag, zipped.Headers.ETag);
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"{Kpis}/scorecard");
+        again.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        again.Headers.IfNoneMatch.Add(zipped.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await board.SendAsync(again)).StatusCode);
+        // A gzip ETag does not validate the plain body.
+        Assert.Equal(HttpStatusCode.OK, (await GetIfNoneMatchAsync(board, zipped.Headers.ETag!)).StatusCode);
+    }
+
     private static Task<HttpResponseMessage> GetIfNoneMatchAsync(HttpClient client, EntityTagHeaderValue etag)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"{Kpis}/scorecard");

@@ -8,8 +8,22 @@ using Microsoft.Extensions.Caching.Memory;
 
 namespace Csp.Kpi.Api;
 
-/// <summary>A scorecard's response body as sent, with its strong ETag (a hash of the body).</summary>
-public sealed record ScorecardBody(string? Stamp, byte[] Json, string ETag);
+/// <summary>A scorecard's response body as sent, with its strong ETag (a hash of the body), and the same body gzipped, made
+/// on first demand and kept with it (a representation of its own, so with an ETag of its own).</summary>
+public sealed record ScorecardBody(string? Stamp, byte[] Json, string ETag)
+{
+    private readonly Lazy<byte[]> _gzip = new(() => Gzip(Json));
+
+    public byte[] Gzipped => _gzip.Value;
+    public string GzipETag => ETag[..^1] + "-gzip\"";
+
+    private static byte[] Gzip(byte[] json)
+    {
+        using var buffer = new MemoryStream(json.Length / 4);
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest)) gzip.Write(json);
+        return buffer.ToArray();
+    }
+}
 
 /// <summary>
 /// The scorecard responses (members' and public), written once and served again while nothing changed: a body is kept
@@ -44,15 +58,24 @@ public sealed class ScorecardResponses(KpiStore store, TimeProvider clock) : IDi
         return body;
     }
 
-    /// <summary>The body with its ETag and <paramref name="cacheControl"/>, or 304 when If-None-Match names the ETag.</summary>
+    /// <summary>The body with its ETag and <paramref name="cacheControl"/>, or 304 when If-None-Match names the ETag. A caller
+    /// that accepts gzip (every browser) gets the kept gzipped body, about a tenth of the bytes, compressed once per build.</summary>
     public static IResult Send(HttpContext http, ScorecardBody body, string cacheControl)
     {
-        http.Response.Headers.ETag = body.ETag;
+        var gzip = AcceptsGzip(http.Request);
+        var etag = gzip ? body.GzipETag : body.ETag;
+        http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = cacheControl;
-        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(t => t.Trim()).Contains(body.ETag)))
+        http.Response.Headers.Vary = "Accept-Encoding";
+        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(t => t.Trim()).Contains(etag)))
             return Results.StatusCode(StatusCodes.Status304NotModified);
-        return Results.Bytes(body.Json, "application/json; charset=utf-8");
+        if (!gzip) return Results.Bytes(body.Json, "application/json; charset=utf-8");
+        http.Response.Headers.ContentEncoding = "gzip";
+        return Results.Bytes(body.Gzipped, "application/json; charset=utf-8");
     }
+
+    private static bool AcceptsGzip(HttpRequest request) =>
+        request.GetTypedHeaders().AcceptEncoding.Any(e => string.Equals(e.Value.Value, "gzip", StringComparison.OrdinalIgnoreCase) && e.Quality is not 0);
 
     public void Dispose() => _bodies.Dispose();
 }
