@@ -53,6 +53,7 @@ public static class KpiApp
         // The partnership copy is rebuilt from the action plan's ListPartnerships when incomplete (with this service's token).
         builder.Services.AddCspGrpcClient<ActionPlanQueries.ActionPlanQueriesClient>(sp => sp.GetRequiredService<IOptions<KpiOptions>>().Value.ActionPlanGrpc);
         builder.Services.AddSingleton<KpiStore>();
+        builder.Services.AddSingleton<ScorecardResponses>();
         builder.AddPartnershipCopy();
         builder.Services.AddScoped<KpiCommands>();
         builder.Services.AddSingleton<KpiMetrics>();

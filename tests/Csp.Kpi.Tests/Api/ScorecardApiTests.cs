@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Csp.TestSupport;
@@ -82,5 +83,93 @@ public class ScorecardApiTests(KpiHost host) : IClassFixture<KpiHost>
         var scorecard = (await board.GetFromJsonAsync<JsonObject>($"{Kpis}/scorecard"))!;
         Assert.Equal("none", Card(scorecard, contextual)["rag"]!.GetValue<string>());
         Assert.Equal("none", Card(scorecard, activity)["rag"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_scorecard_answers_304_to_its_own_ETag_until_a_measurement_or_a_definition_changes_it()
+    {
+        var code = await host.DefineAsync();
+        await host.RecordAsync(code, "2023-Q1", 700m);
+        using var board = host.App.Client(TestUser.Board());
+        var first = await board.GetAsync($"{Kpis}/scorecard");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.NotNull(first.Headers.ETag);
+        Assert.True(first.Headers.CacheControl!.Private);
+        Assert.True(first.Headers.CacheControl.NoCache);
+        Assert.Equal(HttpStatusCode.NotModified, (await GetIfNoneMatchAsync(board, first.Headers.ETag!)).StatusCode);
+
+        // A new measurement: the same request now gets the new body and a new ETag.
+        await host.RecordAsync(code, "2023-Q2", 1500m);
+        var afterMeasurement = await GetIfNoneMatchAsync(board, first.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, afterMeasurement.StatusCode);
+        Assert.NotEqual(first.Headers.ETag, afterMeasurement.Headers.ETag);
+        var card = Card((await afterMeasurement.Content.ReadFromJsonAsync<JsonObject>())!, code);
+        Assert.Equal(("2023-Q2", "red"), (card["period"]!.GetValue<string>(), card["rag"]!.GetValue<string>()));
+
+        // A changed definition (its title) is a new scorecard too.
+        using var manager = host.App.Client(TestUser.Manager());
+        var change = new HttpRequestMessage(HttpMethod.Put, $"{Kpis}/{code}") { Content = JsonContent.Create(KpiHost.KpiBody(code, b => b["title"] = "ASB incidents, renamed")) };
+        change.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\""));
+        Assert.Equal(HttpStatusCode.OK, (await manager.SendAsync(change)).StatusCode);
+        var afterDefinition = await GetIfNoneMatchAsync(board, afterMeasurement.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, afterDefinition.StatusCode);
+        Assert.Equal("ASB incidents, renamed", Card((await afterDefinition.Content.ReadFromJsonAsync<JsonObject>())!, code)["title"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_replica_that_served_the_scorecard_serves_the_change_another_replica_wrote()
+    {
+        var code = await host.DefineAsync();
+        await host.RecordAsync(code, "2023-Q1", 700m);
+        await using var replica = await RunningApp.StartAsync(KpiApp.Build, KpiHost.KpiSettings(host.Database, new Uri($"http://127.0.0.1:{FreePort.Next()}")));
+        using var board = replica.Client(TestUser.Board());
+        await Eventually.TrueAsync(async () => (await board.GetAsync($"{Kpis}/scorecard")).IsSuccessStatusCode, "the replica knows the partnership");
+        Assert.Equal("2023-Q1", Card((await board.GetFromJsonAsync<JsonObject>($"{Kpis}/scorecard"))!, code)["period"]!.GetValue<string>());
+
+        await host.RecordAsync(code, "2023-Q2", 650m); // through the first replica
+
+        Assert.Equal("2023-Q2", Card((await board.GetFromJsonAsync<JsonObject>($"{Kpis}/scorecard"))!, code)["period"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_caller_that_accepts_gzip_gets_the_same_scorecard_gzipped_with_an_ETag_of_its_own()
+    {
+        var code = await host.DefineAsync();
+        await host.RecordAsync(code, "2023-Q1", 700m);
+        using var board = host.App.Client(TestUser.Board());
+        var plain = await board.GetAsync($"{Kpis}/scorecard");
+        var identity = await plain.Content.ReadAsByteArrayAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Kpis}/scorecard");
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        var zipped = await board.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, zipped.StatusCode);
+        Assert.Equal(["gzip"], zipped.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", zipped.Headers.Vary);
+        Assert.Contains("Accept-Encoding", plain.Headers.Vary);
+        var body = await zipped.Content.ReadAsByteArrayAsync();
+        Assert.True(body.Length < identity.Length / 3, $"{body.Length} gzipped bytes of {identity.Length}");
+        using (var gunzip = new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress))
+        using (var unzipped = new MemoryStream())
+        {
+            await gunzip.CopyToAsync(unzipped);
+            Assert.Equal(identity, unzipped.ToArray());
+        }
+        Assert.NotEqual(plain.Headers.ETag, zipped.Headers.ETag);
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"{Kpis}/scorecard");
+        again.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        again.Headers.IfNoneMatch.Add(zipped.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await board.SendAsync(again)).StatusCode);
+        // A gzip ETag does not validate the plain body.
+        Assert.Equal(HttpStatusCode.OK, (await GetIfNoneMatchAsync(board, zipped.Headers.ETag!)).StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> GetIfNoneMatchAsync(HttpClient client, EntityTagHeaderValue etag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{Kpis}/scorecard");
+        request.Headers.IfNoneMatch.Add(etag);
+        return client.SendAsync(request);
     }
 }

@@ -21,6 +21,11 @@ namespace Csp.BuildingBlocks.EventBus;
 /// are counted in a hash of their own per stream and group (<c>{stream}:failures:{group}</c>, by entry id), not taken from
 /// XPENDING's delivery count: a delivery that found the event claimed by another (a replica still handling it, or one
 /// killed mid-handling whose claim has not run out yet) is not a failure, and must not use up the retries.
+/// <para>When no stream had new entries the loop waits <see cref="RedisStreamsOptions.PollInterval"/>, cut short by a
+/// wake-up: the subscriber listens (SUBSCRIBE, on the multiplexer's subscription connection, never blocking the shared
+/// one) on each topic's <see cref="EventStreamKeys.WakeChannel"/>, where <see cref="RedisStreamsTransport"/> announces
+/// every entry it adds. A wake-up that is lost (a reconnect, a publisher that XADDs without announcing) costs at most the
+/// poll interval, which stays the safety net.</para>
 /// </summary>
 public sealed class RedisStreamsSubscriber : BackgroundService
 {
@@ -39,6 +44,10 @@ public sealed class RedisStreamsSubscriber : BackgroundService
     private readonly string _consumer;
     private readonly ConcurrentDictionary<string, string> _lastFailure = new();
     private readonly DeadLetters _deadLetters;
+    // Released by a wake-up; at most one is kept, so a burst of announcements costs one extra read, not one each.
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Action<RedisChannel, RedisValue> _onWake;
+    private RedisChannel[] _wakeChannels = [];
 
     public RedisStreamsSubscriber(
         IIntegrationEventDispatcher dispatcher, IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions, EventStreamKeys streams,
@@ -57,6 +66,7 @@ public sealed class RedisStreamsSubscriber : BackgroundService
         _group = identity.Name;
         // Each replica is its own consumer, so XPENDING shows who holds what; a dead replica's entries are reclaimed by the others.
         _consumer = replica.Name;
+        _onWake = (_, _) => Wake();
     }
 
     public string ConsumerName => _consumer;
@@ -73,11 +83,18 @@ public sealed class RedisStreamsSubscriber : BackgroundService
         var reclaimEvery = TimeSpan.FromTicks(Math.Clamp(_options.ClaimIdle.Ticks / 2, _options.PollInterval.Ticks, TimeSpan.FromSeconds(5).Ticks));
         var nextReclaim = DateTimeOffset.UtcNow;
         var groupsReady = false;
+        var listening = false;
 
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!listening)
+                {
+                    await ListenForWakeUpsAsync(topics);
+                    listening = true;
+                }
+
                 if (!groupsReady)
                 {
                     await EnsureGroupsAsync(topics);
@@ -98,7 +115,7 @@ public sealed class RedisStreamsSubscriber : BackgroundService
                 }
 
                 if (delivered == 0)
-                    await Task.Delay(_options.PollInterval, stoppingToken);
+                    await _wake.WaitAsync(_options.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -129,6 +146,7 @@ public sealed class RedisStreamsSubscriber : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        await StopListeningAsync();
         if (!_status.IsSubscribed) return;
         try
         {
@@ -144,6 +162,40 @@ public sealed class RedisStreamsSubscriber : BackgroundService
         {
             _logger.LogWarning(ex, "Could not remove consumer {Consumer} from group {Group} at shutdown", _consumer, _group);
         }
+    }
+
+    /// <summary>Subscribes to the topics' wake-up channels. Subscribed before the first read, so an entry added after that
+    /// read is announced to a listener. StackExchange.Redis subscribes again by itself after a reconnect.</summary>
+    private async Task ListenForWakeUpsAsync(IEnumerable<string> topics)
+    {
+        var subscriber = _redis.GetSubscriber();
+        var channels = new List<RedisChannel>();
+        foreach (var topic in topics)
+        {
+            var channel = _streams.WakeChannel(topic);
+            await subscriber.SubscribeAsync(channel, _onWake);
+            channels.Add(channel);
+        }
+        _wakeChannels = [.. channels];
+    }
+
+    private async Task StopListeningAsync()
+    {
+        var subscriber = _redis.GetSubscriber();
+        foreach (var channel in _wakeChannels)
+        {
+            try { await subscriber.UnsubscribeAsync(channel, _onWake); }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                _logger.LogDebug(ex, "Could not unsubscribe from {Channel}; the connection closes anyway", channel.ToString());
+            }
+        }
+        _wakeChannels = [];
+    }
+
+    private void Wake()
+    {
+        try { _wake.Release(); } catch (SemaphoreFullException) { /* already awake */ }
     }
 
     /// <summary>

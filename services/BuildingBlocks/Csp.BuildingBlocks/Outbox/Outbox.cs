@@ -22,8 +22,19 @@ public sealed class Outbox(RedisKeys keys, IConnectionMultiplexer redis, Microso
     public void Enqueue(ITransaction tx, string partnershipId, CloudEventEnvelope envelope) =>
         _ = tx.StreamAddAsync(keys.Outbox(partnershipId), EventField, envelope.ToJson());
 
-    /// <summary>Tells the dispatcher there is work now (it also polls, so a missed signal only delays).</summary>
-    public void Notify() => signal.Notify();
+    /// <summary>Tells the dispatcher there is work now (it also polls, so a missed signal only delays): this replica's at
+    /// once, and the others' through <see cref="WakeChannel"/> (fire-and-forget, no round trip waited for), because the
+    /// replica that holds this partnership's outbox lease, the only one that publishes it, may be another.</summary>
+    public void Notify()
+    {
+        signal.Notify();
+        redis.GetSubscriber().Publish(WakeChannel(keys, redisOptions.Value), RedisValue.EmptyString, CommandFlags.FireAndForget);
+    }
+
+    /// <summary>The channel that wakes every replica's outbox dispatcher of this service, e.g. <c>risk:outbox-partitions:wake@0</c>.
+    /// Channels are not keys (no key prefix, no database), so both are written into the name.</summary>
+    public static RedisChannel WakeChannel(RedisKeys keys, RedisOptions options) =>
+        RedisChannel.Literal($"{options.KeyPrefix}{keys.OutboxPartitions}:wake@{options.Database}");
 }
 
 /// <summary>Wakes the outbox dispatcher after a commit so events leave promptly instead of at the next poll.</summary>

@@ -29,11 +29,37 @@ public sealed class OutboxDispatcher(
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _held = new();
+    private Action<RedisChannel, RedisValue>? _onWake;
+    private bool _listening;
+
+    /// <summary>Another replica's commit wakes this one (<see cref="Outbox.Notify"/>): it may hold the lease of the
+    /// partnership written. Without the subscription (Redis unreachable at start) the poll still finds the work.</summary>
+    private async Task ListenForWakeUpsAsync()
+    {
+        _onWake = (_, _) => signal.Notify();
+        try
+        {
+            await redis.GetSubscriber().SubscribeAsync(Outbox.WakeChannel(keys, redisOptions.Value), _onWake);
+            _listening = true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not listen for outbox wake-ups; other replicas' events wait for the poll ({Poll})", options.Value.OutboxPollInterval);
+        }
+    }
 
     /// <summary>Gives back the leases this replica holds, so another replica takes their partnerships over at once.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        if (_listening)
+        {
+            try { await redis.GetSubscriber().UnsubscribeAsync(Outbox.WakeChannel(keys, redisOptions.Value), _onWake); }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogDebug(ex, "Could not unsubscribe from the outbox wake-ups; the connection closes anyway");
+            }
+        }
         var db = redis.GetDatabase(redisOptions.Value.Database);
         foreach (var partnership in _held.Keys)
         {
@@ -47,6 +73,7 @@ public sealed class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await ListenForWakeUpsAsync();
         var poll = options.Value.OutboxPollInterval;
         var backoff = poll;
         while (!stoppingToken.IsCancellationRequested)

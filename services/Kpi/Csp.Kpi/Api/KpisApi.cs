@@ -25,8 +25,8 @@ public static class KpisApi
             .WithSummary("Every KPI's current definition, by code (members).");
         group.MapPost("", DefineAsync).Writes<KpiView>(StatusCodes.Status201Created).Idempotent()
             .WithSummary("Define a KPI (manager). Optional Idempotency-Key.");
-        group.MapGet("scorecard", ScorecardAsync).Reads<Scorecard>()
-            .WithSummary("The scorecard by priority: each KPI's value, target, RAG with reason, trends with significance, last 8 periods, data lag (members). Optional period (2023-04, 2023-Q1 or 2023-24).");
+        group.MapGet("scorecard", ScorecardAsync).Reads<Scorecard>().Produces(StatusCodes.Status304NotModified)
+            .WithSummary("The scorecard by priority: each KPI's value, target, RAG with reason, trends with significance, last 8 periods, data lag (members). Optional period (2023-04, 2023-Q1 or 2023-24). ETag; If-None-Match answers 304.");
         group.MapGet("{code}", GetAsync).Reads<KpiView>()
             .WithSummary("A KPI's current definition; ETag header (members).");
         group.MapPut("{code}", ChangeAsync).Writes<KpiView>().WithIfMatch()
@@ -58,12 +58,14 @@ public static class KpisApi
         return (await commands.DefineAsync(member, draft, reply)).ToResult(reply.Send);
     }
 
-    private static async Task<IResult> ScorecardAsync(Member<KnownPartnership> member, KpiStore store, TimeProvider clock, string? period)
+    /// <summary>Built once per change of the partnership's KPIs (<see cref="ScorecardResponses"/>); ETag and If-None-Match →
+    /// 304. Cache-Control <c>private, no-cache</c>: only the member's own browser keeps it, and asks again each time.</summary>
+    private static async Task<IResult> ScorecardAsync(Member<KnownPartnership> member, HttpContext http, ScorecardResponses scorecards, string? period)
     {
         var errors = new ValidationErrors();
         var asked = Period.ReadAny("period", period, errors);
         if (!errors.IsEmpty) return Problems.Validation(errors);
-        return ApiJson.Json(await store.ReadScorecardAsync(member.PartnershipId, asked, UkTime.Today(clock)));
+        return ScorecardResponses.Send(http, await scorecards.GetAsync(member.PartnershipId, asked, publishedOnly: false), "private, no-cache");
     }
 
     private static async Task<IResult> GetAsync(Member<KnownPartnership> member, string code, HttpResponse response, KpiStore store) =>

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Time;
 using Csp.BuildingBlocks.Validation;
@@ -13,7 +10,7 @@ namespace Csp.Kpi.Api;
 /// may call: anyone, without signing in; the gateway rate-limits it per client. Published KPIs only (unpublished ones are
 /// left out before any of their values is read), and of those no notes and no submitters (a scorecard row holds neither).
 /// A strong ETag of the body answers a matching If-None-Match with 304; Cache-Control lets browsers and proxies keep it
-/// for <see cref="MaxAgeSeconds"/>.
+/// for <see cref="MaxAgeSeconds"/>. The body is built once per change of the partnership's KPIs (<see cref="ScorecardResponses"/>).
 /// </summary>
 public static class PublicScorecardApi
 {
@@ -24,17 +21,11 @@ public static class PublicScorecardApi
             .Produces<PublicScorecardView>().Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The public scorecard of published KPIs: value, target, RAG with reason, trends, sparkline, data lag (anyone; no sign-in).");
 
-    private static async Task<IResult> GetAsync(string partnershipId, HttpContext http, IPartnershipLookup<KnownPartnership> lookup, KpiStore store, TimeProvider clock)
+    private static async Task<IResult> GetAsync(string partnershipId, HttpContext http, IPartnershipLookup<KnownPartnership> lookup, ScorecardResponses scorecards)
     {
         if (!Slug.IsValid(partnershipId) || await lookup.FindAsync(partnershipId) is null)
             return Problems.NotFound($"Partnership '{(partnershipId.Length > 64 ? partnershipId[..64] : partnershipId)}'");
-        var card = await store.ReadScorecardAsync(partnershipId, null, UkTime.Today(clock), publishedOnly: true);
-        var body = JsonSerializer.SerializeToUtf8Bytes(PublicScorecardView.Of(card), ApiJson.Options);
-        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
-        http.Response.Headers.ETag = etag;
-        http.Response.Headers.CacheControl = $"public, max-age={MaxAgeSeconds}";
-        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(t => t.Trim()).Contains(etag)))
-            return Results.StatusCode(StatusCodes.Status304NotModified);
-        return Results.Bytes(body, "application/json; charset=utf-8");
+        var body = await scorecards.GetAsync(partnershipId, null, publishedOnly: true);
+        return ScorecardResponses.Send(http, body, $"public, max-age={MaxAgeSeconds}");
     }
 }

@@ -19,7 +19,9 @@ public sealed record SeriesWrite(KpiSeries Series, long ExpectedVersion, IReadOn
 /// measurements), every measurement ever recorded <c>m:{code}:log</c> (a list, oldest first, never rewritten), the current
 /// measurement per period <c>m:{code}:current</c> (hash period → measurement) and the scorecard rows <c>card:{code}</c>
 /// (hash period → row: value, RAG, trends) with their values alone in <c>vals:{code}</c> (for sparklines). Derived KPIs keep their inputs in <c>derived:actions</c> and
-/// <c>derived:risks</c>; demo data its loaded references in <c>seed-refs</c>. The partnerships with KPIs are
+/// <c>derived:risks</c>; demo data its loaded references in <c>seed-refs</c>. Every write of definitions or measurements
+/// also sets <c>scorecard-stamp</c> to a new random value in its transaction, so a copy of a scorecard built at one stamp
+/// is known to be current while the stamp is unchanged. The partnerships with KPIs are
 /// <c>kpi:partnerships</c> (another slot, written first). It stores what the commands give it; it decides no rule and no event.
 /// </summary>
 public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog audit)
@@ -32,11 +34,16 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     // Definitions
     public Task<Versioned<KpiDefinition>?> GetDefinitionAsync(string partnershipId, string code) => writer.ReadAsync<KpiDefinition>(DefKey(partnershipId, code));
 
-    public async Task<IReadOnlyList<Versioned<KpiDefinition>>> ListDefinitionsAsync(string partnershipId)
-    {
-        var codes = await Db.SortedSetRangeByRankAsync(keys.For(partnershipId, "defs"));
-        return await writer.ReadManyAsync<KpiDefinition>(codes.Select(c => DefKey(partnershipId, (string)c!)));
-    }
+    public async Task<IReadOnlyList<Versioned<KpiDefinition>>> ListDefinitionsAsync(string partnershipId) =>
+        await GetDefinitionsAsync(partnershipId, await ListCodesAsync(partnershipId));
+
+    /// <summary>The codes of the partnership's KPIs, in code order.</summary>
+    public async Task<IReadOnlyList<string>> ListCodesAsync(string partnershipId) =>
+        (await Db.SortedSetRangeByRankAsync(keys.For(partnershipId, "defs"))).Select(c => (string)c!).ToList();
+
+    /// <summary>The current definitions of these codes, in one round trip (missing ones left out).</summary>
+    public Task<IReadOnlyList<Versioned<KpiDefinition>>> GetDefinitionsAsync(string partnershipId, IEnumerable<string> codes) =>
+        writer.ReadManyAsync<KpiDefinition>(codes.Select(c => DefKey(partnershipId, c)));
 
     /// <summary>One version of a definition as it was (what a past RAG was judged against).</summary>
     public async Task<KpiDefinition?> GetDefinitionVersionAsync(string partnershipId, string code, int version)
@@ -58,6 +65,7 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
         {
             _ = tx.SortedSetAddAsync(keys.For(kpi.PartnershipId, "defs"), kpi.Code, 0);
             _ = tx.HashSetAsync(VersionsKey(kpi.PartnershipId, kpi.Code), kpi.Version, StorageJson.Serialize(kpi));
+            Restamp(tx, kpi.PartnershipId);
             SeedRef(tx, kpi.PartnershipId, seedRef);
         }, reply);
     }
@@ -170,6 +178,7 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
                     _ = tx.HashSetAsync(ValuesKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), r.Value.ToString(CultureInfo.InvariantCulture))).ToArray());
                 }
             }
+            Restamp(tx, partnershipId);
             SeedRef(tx, partnershipId, seedRef);
             if (inputs is { } i)
                 tx.AddCondition(i.Version == 0 ? Condition.KeyNotExists(InputsVersionKey(partnershipId, i.Kind)) : Condition.StringEqual(InputsVersionKey(partnershipId, i.Kind), i.Version));
@@ -189,14 +198,23 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     }
 
     /// <summary>Sets one input (an action's or a risk's latest state) and raises the counter. Written before the derived
-    /// values are recomputed from all inputs: a redelivered event finds it set already.</summary>
-    public async Task SetDerivedInputAsync(string partnershipId, string kind, string id, string json)
+    /// values are recomputed from all inputs: a redelivered event finds it set already. Returns the raised counter.</summary>
+    public async Task<long> SetDerivedInputAsync(string partnershipId, string kind, string id, string json)
     {
         var tx = Db.CreateTransaction();
         _ = tx.HashSetAsync(InputsKey(partnershipId, kind), id, json);
-        _ = tx.StringIncrementAsync(InputsVersionKey(partnershipId, kind));
+        var version = tx.StringIncrementAsync(InputsVersionKey(partnershipId, kind));
         await tx.ExecuteAsync();
+        return await version;
     }
+
+    /// <summary>The partnership's scorecard stamp: changed by every write that can change a scorecard (see the class
+    /// summary); null before the first such write. Random, not a counter, so a store emptied and written again never
+    /// repeats a stamp a cached copy was built at.</summary>
+    public async Task<string?> GetScorecardStampAsync(string partnershipId) => (string?)await Db.StringGetAsync(keys.For(partnershipId, "scorecard-stamp"));
+
+    private void Restamp(ITransaction tx, string partnershipId) =>
+        _ = tx.StringSetAsync(keys.For(partnershipId, "scorecard-stamp"), Guid.NewGuid().ToString("N"));
 
     public async Task<bool> IsSeededAsync(string partnershipId, string seedRef) => await Db.HashExistsAsync(SeedRefsKey(partnershipId), seedRef);
 
@@ -227,15 +245,21 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     private string InputsVersionKey(string p, string kind) => keys.For(p, "derived", kind) + ":version";
 }
 
-/// <summary>The scorecard's reads: definitions, series, and each KPI's window of values with its newest row: four round
-/// trips (a fifth for KPIs with a gap at the asked period), 2 + 3 reads per KPI, whatever the history's length.</summary>
+/// <summary>The scorecard's reads: the codes, then definitions and series together, then each KPI's window of values with
+/// its newest row: three round trips (a fourth for KPIs with a gap at the asked period), 2 + 3 reads per KPI, whatever the
+/// history's length.</summary>
 public static class ScorecardReads
 {
     /// <param name="publishedOnly">The public page: unpublished KPIs are left out before any of their rows is read.</param>
     public static async Task<Scorecard> ReadScorecardAsync(this KpiStore store, string partnershipId, Period? asked, DateOnly today, bool publishedOnly = false)
     {
-        var kpis = (await store.ListDefinitionsAsync(partnershipId)).Select(d => d.Value).Where(k => !publishedOnly || k.Spec.Published).ToList();
-        var series = (await store.GetAllSeriesAsync(partnershipId, kpis.Select(k => k.Code))).ToDictionary(e => e.Key, e => e.Value.Value, StringComparer.Ordinal);
+        var codes = await store.ListCodesAsync(partnershipId);
+        // Definitions and series together (two pipelined batches: one round trip); an unpublished KPI's series is read
+        // but never used on the public page, its rows are not read at all.
+        var definitionsRead = store.GetDefinitionsAsync(partnershipId, codes);
+        var seriesRead = store.GetAllSeriesAsync(partnershipId, codes);
+        var kpis = (await definitionsRead).Select(d => d.Value).Where(k => !publishedOnly || k.Spec.Published).ToList();
+        var series = (await seriesRead).ToDictionary(e => e.Key, e => e.Value.Value, StringComparer.Ordinal);
         var windows = kpis.ToDictionary(k => k.Code, k => Scorecards.Window(k, series.GetValueOrDefault(k.Code), asked), StringComparer.Ordinal);
         var slices = await store.GetSlicesAsync(partnershipId, windows);
         return Scorecards.Build(partnershipId, asked, today, kpis, series, slices);
