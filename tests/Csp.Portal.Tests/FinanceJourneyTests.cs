@@ -46,7 +46,7 @@ public sealed class FinanceJourneyTests(PortalPlatform platform)
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("flagged=true", StringComparison.Ordinal));
         await Assertions.Expect(rows).ToHaveCountAsync(1);
-        await Assertions.Expect(rows.First).ToContainTextAsync("1 flagged");
+        await Assertions.Expect(rows.First).ToContainTextAsync("1 flagged project");
         await browser.CheckPageAsync("funding-overview-filtered");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download this view (CSV)" }).ClickAsync());

@@ -51,3 +51,5 @@ public sealed record ReleaseDraft(DateOnly? ReleasedOn);
 public sealed record ScheduleDraft(string? Template, IReadOnlyList<TrancheDraft>? Tranches);
 
 public sealed record TrancheDraft(string? Label, string? Amount, string? WaitsOnReturn, bool? OnBusinessCases);
+
+public sealed record FunderView(string Id, string Name, string? OrgId);

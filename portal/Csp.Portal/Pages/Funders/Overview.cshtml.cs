@@ -41,6 +41,7 @@ public sealed class OverviewModel : FunderPage
     [FromQuery(Name = "sort")] public string? Sort { get; set; }
 
     public IReadOnlyList<ProgrammeView> Programmes { get; private set; } = [];
+    public string FunderName { get; private set; } = "";
     public FunderOverviewView? Overview { get; private set; }
 
     public IEnumerable<string> Years => Programmes.Select(p => p.Year).Distinct().OrderDescending();
@@ -52,6 +53,7 @@ public sealed class OverviewModel : FunderPage
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Programmes = (await Api.GetAsync<List<ProgrammeView>>(FunderApiPath + "/programmes", cancellationToken)).Value ?? [];
+        FunderName = (await Api.GetAsync<List<FunderView>>("api/funders", cancellationToken)).Value?.FirstOrDefault(f => f.Id == FunderId)?.Name ?? FunderId;
         Programme = Blank(Programme);
         Year = Blank(Year);
         Status = Blank(Status);
