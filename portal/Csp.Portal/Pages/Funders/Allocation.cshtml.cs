@@ -185,7 +185,7 @@ public sealed class AllocationModel : FunderPage
     public string? Outcome => Done switch
     {
         "confirmed" => $"Allocation confirmed by the Panel of {(Allocation.Confirmation is { } c ? Display.Date(c.PanelDate) : "")}.",
-        "scheduled" => $"Schedule set: {Allocation.Tranches.Count(t => t.Status != "cancelled")} {(Allocation.Tranches.Count == 1 ? "tranche" : "tranches")} adding up to {Pounds.Show(Allocation.Awarded)}.",
+        "scheduled" => Allocation.Tranches.Count(t => t.Status != "cancelled") is var n ? $"Schedule set: {n} {(n == 1 ? "tranche" : "tranches")} adding up to {Pounds.Show(Allocation.Awarded)}." : null,
         "released" => Allocation.Tranches.FirstOrDefault(t => t.Id.ToString(CultureInfo.InvariantCulture) == DoneItem) is { } t
             ? $"Released {Pounds.Show(t.Amount)}: {t.Label}." : "Tranche released.",
         "accepted" => $"Return {DoneItem} accepted.",

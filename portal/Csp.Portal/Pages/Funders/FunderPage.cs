@@ -25,8 +25,6 @@ public abstract class FunderPage : PageModel
 
     protected GatewayApi Api => HttpContext.RequestServices.GetRequiredService<GatewayApi>();
 
-    protected DateOnly Today => Csp.BuildingBlocks.Time.UkTime.Today(HttpContext.RequestServices.GetRequiredService<TimeProvider>());
-
     /// <summary>The funder's API path: <c>api/funders/{f}</c>, escaped.</summary>
     protected string FunderApiPath => "api/funders/" + Uri.EscapeDataString(FunderId);
 
