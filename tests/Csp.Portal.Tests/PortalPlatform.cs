@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Csp.ActionPlan;
+using Csp.Funding;
 using Csp.Gateway;
 using Csp.Portal;
 using Csp.Risk;
@@ -14,7 +15,7 @@ using StackExchange.Redis;
 namespace Csp.Portal.Tests;
 
 /// <summary>
-/// The platform as `make run` starts it, with the portal: the action-plan and risk services with the demo data, the
+/// The platform as `make run` starts it, with the portal: the action-plan, risk and funding services with the demo data, the
 /// gateway (development issuer on, the portal cluster pointing at the portal) and the portal calling the services back
 /// through the gateway, all on real Kestrel ports of 127.0.0.1 over a keyspace of the test Redis. And one headless
 /// Chromium (Debian's /usr/bin/chromium) driven by Playwright. Started once for the browser tests.
@@ -25,6 +26,7 @@ public sealed class PortalPlatform : IAsyncLifetime
 
     public RunningApp ActionPlan { get; private set; } = null!;
     public RunningApp Risk { get; private set; } = null!;
+    public RunningApp Funding { get; private set; } = null!;
     public RunningApp Portal { get; private set; } = null!;
     public WebApplication Gateway { get; private set; } = null!;
     public Uri GatewayAddress { get; private set; } = null!;
@@ -41,7 +43,11 @@ public sealed class PortalPlatform : IAsyncLifetime
         var keyspace = RedisServer.Instance.TakeKeyspace();
         Redis = keyspace.Redis;
         var settings = TestRedis.DemoSettings(keyspace);
-        ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
+        // The funding service asks the action plan over gRPC for the actions its demo projects deliver.
+        ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, new Dictionary<string, string?>(settings)
+        {
+            [$"Auth:AllowedServiceCallers:{TestAuth.AllowedServiceCallers.Length}"] = "funding",
+        });
         await Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync("actionplan:{medway}:actions") >= 30, "the demo actions are loaded", TimeSpan.FromSeconds(30));
         Risk = await RunningApp.StartAsync(RiskApp.Build, new Dictionary<string, string?>(settings)
         {
@@ -49,6 +55,13 @@ public sealed class PortalPlatform : IAsyncLifetime
             ["Risk:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
         });
         await Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync("risk:{medway}:risks") >= 6, "the demo risks are loaded", TimeSpan.FromSeconds(30));
+
+        Funding = await RunningApp.StartAsync(FundingApp.Build, new Dictionary<string, string?>(settings)
+        {
+            ["DemoData:Path"] = RepoPaths.Demo("funding.json"),
+            ["Funding:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
+        });
+        await FundingDemoLoadedAsync();
 
         var portalPort = FreePort.Next();
         GatewayAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
@@ -61,7 +74,7 @@ public sealed class PortalPlatform : IAsyncLifetime
                 ["Ports:Management"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = ActionPlan.BaseAddress.ToString(),
                 ["ReverseProxy:Clusters:risk:Destinations:primary:Address"] = Risk.BaseAddress.ToString(),
-                ["ReverseProxy:Clusters:funding:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ReverseProxy:Clusters:funding:Destinations:primary:Address"] = Funding.BaseAddress.ToString(),
                 ["ReverseProxy:Clusters:kpi:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
                 ["ReverseProxy:Clusters:portal:Destinations:primary:Address"] = $"http://127.0.0.1:{portalPort}",
                 // A browser's page loads are anonymous to the gateway (the session is a cookie): let the tests' many through.
@@ -93,6 +106,21 @@ public sealed class PortalPlatform : IAsyncLifetime
         });
     }
 
+    /// <summary>Every allocation of demo/funding.json is stored (each in one transaction, so its key means it is whole), and
+    /// the funding service knows Medway (its copy from partnership.changed) so its partnership routes answer.</summary>
+    private async Task FundingDemoLoadedAsync()
+    {
+        using var demo = JsonDocument.Parse(await File.ReadAllTextAsync(RepoPaths.Demo("funding.json")));
+        var keys = demo.RootElement.GetProperty("allocations").EnumerateArray()
+            .Select(a => (RedisKey)$"funding:{{{a.GetProperty("partnershipId").GetString()}}}:allocation:{a.GetProperty("programmeId").GetString()}").ToList();
+        await Eventually.TrueAsync(async () =>
+        {
+            foreach (var key in keys)
+                if (!await Redis.KeyExistsAsync(key)) return false;
+            return await Redis.KeyExistsAsync("funding:{medway}:partnership");
+        }, "the funding demo data has loaded", TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>A fresh browser context (no cookies) at desktop width, with the gateway as its base address.</summary>
     public async Task<BrowserSession> NewSessionAsync()
     {
@@ -118,6 +146,7 @@ public sealed class PortalPlatform : IAsyncLifetime
             await Gateway.StopAsync();
             await Gateway.DisposeAsync();
         }
+        if (Funding is not null) await Funding.DisposeAsync();
         if (Risk is not null) await Risk.DisposeAsync();
         if (ActionPlan is not null) await ActionPlan.DisposeAsync();
     }

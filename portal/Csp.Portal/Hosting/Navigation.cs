@@ -14,6 +14,9 @@ public static class Navigation
     public static IReadOnlyList<NavigationItem> For(Caller caller, string? partnershipId)
     {
         var items = new List<NavigationItem> { new("Home", "/") };
+        // A funder's finance officer: the funder's view across partnerships (on pages outside one partnership's own).
+        if (string.IsNullOrEmpty(partnershipId))
+            items.AddRange(caller.Funders.Order(StringComparer.Ordinal).Select(f => new NavigationItem("Funding", "/funders/" + Uri.EscapeDataString(f) + "/overview")));
         if (string.IsNullOrEmpty(partnershipId) || !caller.BelongsTo(partnershipId)) return items;
         var p = "/partnerships/" + Uri.EscapeDataString(partnershipId);
         if (caller.Has(Roles.Partner, partnershipId) || caller.Has(Roles.Manager, partnershipId)) items.Add(new("My actions", p + "/my-actions"));

@@ -114,6 +114,10 @@ public static class PortalSignIn
         }
         if (identity.FindFirst(CspClaims.Agency) is null && token.TryGetPayloadValue<string>(CspClaims.Agency, out var agency))
             identity.AddClaim(new Claim(CspClaims.Agency, agency));
+        // The funders the user acts for (a PCC's finance officer): the funder pages are offered from them.
+        foreach (var existing in identity.FindAll(CspClaims.Funder).ToList()) identity.TryRemoveClaim(existing);
+        foreach (var claim in token.Claims.Where(c => c.Type == claims.Funder && Caller.IsFunderId(c.Value)))
+            identity.AddClaim(new Claim(CspClaims.Funder, claim.Value));
     }
 
     /// <summary>A session whose access token has expired is over: the user signs in again rather than meeting 401s.</summary>
@@ -172,7 +176,7 @@ public sealed class DemoSignIn(IOptions<AuthOptions> auth, IHostEnvironment envi
         var issuer = services.GetRequiredService<DevTokenIssuer>();
         var token = issuer.IssueFor(user);
         var jwt = new JsonWebToken(token);
-        var identity = new ClaimsIdentity(jwt.Claims.Where(c => c.Type is CspClaims.Subject or CspClaims.Name or CspClaims.Agency or CspClaims.PartnershipRole),
+        var identity = new ClaimsIdentity(jwt.Claims.Where(c => c.Type is CspClaims.Subject or CspClaims.Name or CspClaims.Agency or CspClaims.PartnershipRole or CspClaims.Funder),
             "demo", CspClaims.Name, CspClaims.PartnershipRole);
         var properties = new AuthenticationProperties { IsPersistent = false, ExpiresUtc = jwt.ValidTo, AllowRefresh = false };
         properties.StoreTokens([
