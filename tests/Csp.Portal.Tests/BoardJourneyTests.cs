@@ -108,6 +108,7 @@ public sealed class BoardJourneyTests(PortalPlatform platform, ITestOutputHelper
         await Assertions.Expect(page.Locator(".govuk-footer")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("tr[data-kpi='cfo-hub-referrals'] details table")).ToBeVisibleAsync();
         Assert.Equal("page", await page.Locator("#actions").EvaluateAsync<string>("e => getComputedStyle(e).breakBefore"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(PortalPlatform.ScreenshotDirectory, "pack-print.png"), FullPage = true });
         var pdf = await page.PdfAsync(new() { Path = Path.Combine(PortalPlatform.ScreenshotDirectory, "pack.pdf"), Format = "A4", PrintBackground = true, PreferCSSPageSize = true });
         var pages = Regex.Matches(Encoding.Latin1.GetString(pdf), @"/Type\s*/Page\b").Count;
         output.WriteLine($"The pack prints on {pages} A4 pages (.data/screenshots/portal/pack.pdf)");

@@ -46,8 +46,10 @@ public abstract class BoardPage : PartnershipPage
         var bands = (await matrix).Value!.Matrix.Bands.ToDictionary(b => b.Id, b => b.Label, StringComparer.Ordinal);
         string BandLabel(string band) => bands.TryGetValue(band, out var label) ? label : band;
 
+        // Derived KPIs are grouped under platform ids (action-plan, risk-register) that are no plan's priorities.
+        string GroupTitle(string id) => PriorityTitles.ContainsKey(id) ? PriorityTitle(id) : KpiDisplay.Humanise(id);
         var groups = (await scorecard).Value!.Priorities
-            .Select(g => new KpiGroup(g.PriorityId, PriorityTitle(g.PriorityId), g.Green, g.Amber, g.Red, g.None, g.Kpis)).ToList();
+            .Select(g => new KpiGroup(g.PriorityId, GroupTitle(g.PriorityId), g.Green, g.Amber, g.Red, g.None, g.Kpis)).ToList();
 
         var allActions = await actions;
         var actionRag = allActions.GroupBy(a => a.PriorityId, StringComparer.Ordinal).OrderBy(g => PriorityTitle(g.Key), StringComparer.Ordinal)
