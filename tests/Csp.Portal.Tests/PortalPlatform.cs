@@ -3,6 +3,7 @@ using System.Text.Json;
 using Csp.ActionPlan;
 using Csp.Funding;
 using Csp.Gateway;
+using Csp.Kpi;
 using Csp.Portal;
 using Csp.Risk;
 using Csp.TestSupport;
@@ -27,6 +28,7 @@ public sealed class PortalPlatform : IAsyncLifetime
     public RunningApp ActionPlan { get; private set; } = null!;
     public RunningApp Risk { get; private set; } = null!;
     public RunningApp Funding { get; private set; } = null!;
+    public RunningApp Kpi { get; private set; } = null!;
     public RunningApp Portal { get; private set; } = null!;
     public WebApplication Gateway { get; private set; } = null!;
     public Uri GatewayAddress { get; private set; } = null!;
@@ -62,6 +64,20 @@ public sealed class PortalPlatform : IAsyncLifetime
             ["Funding:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
         });
         await FundingDemoLoadedAsync();
+        Kpi = await RunningApp.StartAsync(KpiApp.Build, new Dictionary<string, string?>(settings)
+        {
+            ["DemoData:Path"] = RepoPaths.Demo("kpis.json"),
+            ["Kpi:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
+        });
+        // Loaded once every KPI of the file has its file's measurements (the loader goes through them in order).
+        var demoKpis = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(RepoPaths.Demo("kpis.json")))!["partnerships"]![0]!["kpis"]!.AsArray()
+            .Select(k => (Code: (string)k!["definition"]!["code"]!, Count: k["measurements"]?.AsArray().Count ?? 0)).ToList();
+        await Eventually.TrueAsync(async () =>
+        {
+            foreach (var (code, count) in demoKpis)
+                if (await Redis.ListLengthAsync($"kpi:{{medway}}:m:{code}:log") < count) return false;
+            return true;
+        }, "the demo KPIs are loaded", TimeSpan.FromSeconds(60));
 
         var portalPort = FreePort.Next();
         GatewayAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
@@ -75,7 +91,7 @@ public sealed class PortalPlatform : IAsyncLifetime
                 ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = ActionPlan.BaseAddress.ToString(),
                 ["ReverseProxy:Clusters:risk:Destinations:primary:Address"] = Risk.BaseAddress.ToString(),
                 ["ReverseProxy:Clusters:funding:Destinations:primary:Address"] = Funding.BaseAddress.ToString(),
-                ["ReverseProxy:Clusters:kpi:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ReverseProxy:Clusters:kpi:Destinations:primary:Address"] = Kpi.BaseAddress.ToString(),
                 ["ReverseProxy:Clusters:portal:Destinations:primary:Address"] = $"http://127.0.0.1:{portalPort}",
                 // A browser's page loads are anonymous to the gateway (the session is a cookie): let the tests' many through.
                 ["RateLimiting:AnonymousPermitsPerMinute"] = "100000",
@@ -147,6 +163,7 @@ public sealed class PortalPlatform : IAsyncLifetime
             await Gateway.DisposeAsync();
         }
         if (Funding is not null) await Funding.DisposeAsync();
+        if (Kpi is not null) await Kpi.DisposeAsync();
         if (Risk is not null) await Risk.DisposeAsync();
         if (ActionPlan is not null) await ActionPlan.DisposeAsync();
     }

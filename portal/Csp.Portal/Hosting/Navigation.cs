@@ -26,6 +26,11 @@ public static class Navigation
             items.Add(new("Update rounds", p + "/update-rounds"));
         }
         items.Add(new("Risks", p + "/risks"));
+        if (caller.Has(Roles.Board, partnershipId) || caller.Has(Roles.Manager, partnershipId))
+        {
+            items.Add(new("Board dashboard", p + "/board"));
+            items.Add(new("Governance packs", p + "/packs"));
+        }
         return items;
     }
 }
