@@ -60,6 +60,7 @@ public sealed class DashboardQueryTests(DemoPlatform platform, ITestOutputHelper
             }
             // A query that errors will not start working: fail at once.
             if (failures.Count == 0 || failures.Any(f => f.Contains(": ERROR ", StringComparison.Ordinal)) || DateTime.UtcNow > deadline) break;
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} waiting for {failures.Count} queries: {string.Join("; ", failures.Select(f => f.Split('\n')[0]))}");
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
         output.WriteLine($"{file}: {queries.Count} queries, {queries.Count(q => AllowedEmpty.ContainsKey(q.Key))} allowed to be empty");

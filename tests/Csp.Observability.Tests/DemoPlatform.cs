@@ -10,7 +10,7 @@ namespace Csp.Observability.Tests;
 /// <summary>
 /// The platform as `make run` starts it, with its demo data: redis-server, the action-plan, risk, funding and KPI services
 /// and the gateway, each an OS process of the built output on free 127.0.0.1 ports; and Debian's Prometheus scraping every
-/// management port every second with the chart's rule files (the same labels as the chart's ServiceMonitors: job = the
+/// management port every two seconds with the chart's rule files (the same labels as the chart's ServiceMonitors: job = the
 /// workload, part_of="csp-platform"). Started once per test class (<see cref="IAsyncLifetime"/>); disposing it kills every
 /// process and deletes the work directory unless a test failed.
 /// </summary>
@@ -20,6 +20,8 @@ public sealed class DemoPlatform : IAsyncLifetime
 
     private readonly List<OsProcess> _processes = [];
     private readonly Dictionary<string, int> _management = [];
+    private string? _managerToken;
+    private string? _financeToken;
 
     public DemoPlatform()
     {
@@ -68,6 +70,9 @@ public sealed class DemoPlatform : IAsyncLifetime
         var gatewayEnvironment = Common();
         gatewayEnvironment["Urls"] = GatewayAddress.ToString().TrimEnd('/');
         gatewayEnvironment["Ports__Management"] = _management["gateway"].ToString(CultureInfo.InvariantCulture);
+        // The test retries its queries, sending traffic each time: more than the per-caller limits allow (tested elsewhere).
+        gatewayEnvironment["RateLimiting__PermitsPerMinute"] = "1000000";
+        gatewayEnvironment["RateLimiting__AnonymousPermitsPerMinute"] = "1000000";
         foreach (var cluster in new[] { "actionplan", "risk", "funding", "kpi" })
             gatewayEnvironment[$"ReverseProxy__Clusters__{cluster}__Destinations__primary__Address"] = addresses[cluster].ToString();
         var gateway = Process("gateway", "gateway/Csp.Gateway", gatewayEnvironment);
@@ -94,14 +99,14 @@ public sealed class DemoPlatform : IAsyncLifetime
         await WaitReadyAsync(server, PrometheusAddress, "/-/ready");
     }
 
-    /// <summary>The scrape configuration of scripts/prometheus-local.yml on this platform's ports, scraped every second,
+    /// <summary>The scrape configuration of scripts/prometheus-local.yml on this platform's ports, scraped every two seconds,
     /// with the chart's rule files evaluated every second.</summary>
     private string PrometheusConfig()
     {
         var rules = Path.Combine(RepoPaths.Root, "charts", "csp-platform", "rules", "*.rules.yaml");
         var jobs = string.Concat(Workloads.Select(w =>
             $"  - job_name: {w}\n    static_configs: [{{ targets: [\"127.0.0.1:{_management[w]}\"], labels: {{ part_of: csp-platform }} }}]\n"));
-        return $"global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nrule_files:\n  - \"{rules}\"\nscrape_configs:\n{jobs}";
+        return $"global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\n  evaluation_interval: 2s\nrule_files:\n  - \"{rules}\"\nscrape_configs:\n{jobs}";
     }
 
     private static Dictionary<string, string> Common() => new()
@@ -154,8 +159,10 @@ public sealed class DemoPlatform : IAsyncLifetime
         using var anonymous = new HttpClient { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(15) };
         using var manager = new HttpClient { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(15) };
         using var finance = new HttpClient { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(15) };
-        manager.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DevTokenAsync(anonymous, "sam.patel"));
-        finance.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await DevTokenAsync(anonymous, "tom.fletcher"));
+        _managerToken ??= await DevTokenAsync(anonymous, "sam.patel");
+        _financeToken ??= await DevTokenAsync(anonymous, "tom.fletcher");
+        manager.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _managerToken);
+        finance.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _financeToken);
         foreach (var path in new[] { "/api/partnerships/medway/actions", "/api/partnerships/medway/actions?overdue=true", "/api/partnerships/medway/risks",
                      "/api/partnerships/medway/kpis/scorecard", "/api/partnerships/medway/update-rounds" })
             await manager.GetAsync(path);
@@ -167,7 +174,7 @@ public sealed class DemoPlatform : IAsyncLifetime
     private static async Task<string> DevTokenAsync(HttpClient client, string user)
     {
         using var response = await client.PostAsync("/dev/token", new StringContent($"{{\"user\":\"{user}\"}}", System.Text.Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
+        Assert.True(response.IsSuccessStatusCode, $"POST /dev/token for {user}: {(int)response.StatusCode}");
         return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!;
     }
 
