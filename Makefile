@@ -1,5 +1,5 @@
 # The two commands: `make run` (whole platform locally) and `make test` (every test). See README.md.
-.PHONY: run test test-cluster test-faults test-faults-cluster bench build redis clean chart-test images
+.PHONY: run test test-cluster test-faults test-faults-cluster bench build redis clean chart-test images test-observability
 
 # `make run REDIS=cluster` runs the platform on a local three-master Redis Cluster instead of one redis-server.
 REDIS ?= single
@@ -80,3 +80,12 @@ images:
 	    -p:ContainerRepository="csp/$$name" -p:ContainerImageTags="$(IMAGE_TAG)" \
 	    $(if $(REGISTRY),-p:ContainerRegistry="$(REGISTRY)") || exit 1; \
 	done
+
+# The dashboards against real metrics (tests/Csp.Observability.Tests, docs/deploy.md#dashboards): the demo platform as OS
+# processes and Debian's Prometheus scraping it with the chart's rule files; every panel's query of every dashboard must
+# return data. Not part of `make test`: a test project only with -p:CspObservability=true.
+test-observability:
+	@bash scripts/ensure-redis.sh
+	@bash scripts/ensure-prometheus.sh >/dev/null
+	dotnet build Csp.slnx -nologo -v quiet
+	dotnet test tests/Csp.Observability.Tests --no-build -p:CspObservability=true --logger "console;verbosity=normal"

@@ -10,6 +10,7 @@ REDIS_PORT="${REDIS_PORT:-6380}"
 REDIS_CLUSTER_PORTS="${REDIS_CLUSTER_PORTS:-7001 7002 7003}"
 GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 GATEWAY_MANAGEMENT_PORT="${GATEWAY_MANAGEMENT_PORT:-8081}"
+PROMETHEUS_PORT="${PROMETHEUS_PORT:-9091}"
 case "$REDIS" in single|cluster) ;; *) echo "REDIS must be single or cluster (it is '$REDIS')" >&2; exit 2 ;; esac
 DATA="$ROOT/.data"
 mkdir -p "$DATA/redis" "$DATA/logs"
@@ -104,6 +105,17 @@ for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:5501/healthz/ready" >/dev/null 2>&1 && break
   sleep 0.2
 done
+# Prometheus (Debian's package, installed if missing) scraping every management port, with the chart's rule files
+# (scripts/prometheus-local.yml); the portal is scraped only if its management port answers.
+bash scripts/ensure-prometheus.sh >/dev/null
+mkdir -p "$DATA/prometheus" "$DATA/prometheus-targets"
+if curl -fs http://127.0.0.1:5503/metrics >/dev/null 2>&1; then
+  echo '[{"targets":["127.0.0.1:5503"],"labels":{"part_of":"csp-platform"}}]' > "$DATA/prometheus-targets/portal.json"
+else echo '[]' > "$DATA/prometheus-targets/portal.json"; fi
+echo "Starting Prometheus on 127.0.0.1:$PROMETHEUS_PORT (log: .data/logs/prometheus.log, data in .data/prometheus)"
+prometheus --config.file="$ROOT/scripts/prometheus-local.yml" --storage.tsdb.path="$DATA/prometheus" \
+  --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$DATA/logs/prometheus.log" 2>&1 &
+PIDS+=($!)
 
 cat <<MSG
 
@@ -129,6 +141,7 @@ Try:  TOKEN=\$(curl -s -X POST http://localhost:$GATEWAY_PORT/dev/token -H 'Cont
 Metrics (Prometheus, management ports only): http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/metrics (gateway),
   http://127.0.0.1:5103/metrics (action-plan), http://127.0.0.1:5203/metrics (risk), http://127.0.0.1:5303/metrics (funding),
   http://127.0.0.1:5403/metrics (kpi).
+Prometheus: http://127.0.0.1:$PROMETHEUS_PORT (alerts: /alerts; the README has example queries).
 Redis: $REDIS ($REDIS_CONFIGURATION).
 Logs are in .data/logs/. Press Ctrl-C to stop everything.
 MSG

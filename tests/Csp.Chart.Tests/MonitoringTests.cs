@@ -6,8 +6,19 @@ namespace Csp.Chart.Tests;
 /// <summary>ServiceMonitors, the PrometheusRule and the rule files (checked and unit-tested with the real promtool).</summary>
 public sealed partial class MonitoringTests
 {
-    private static readonly string RulesFile = Path.Combine(Helm.ChartDir, "rules", "platform.rules.yaml");
-    private static readonly string RuleTestsFile = Path.Combine(Helm.ChartDir, "rules-tests", "platform.test.yaml");
+    /// <summary>Each rule file (rules/NAME.rules.yaml: platform, business) with its unit tests (rules-tests/NAME.test.yaml).</summary>
+    public static TheoryData<string> RuleFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in RuleNames) data.Add(name);
+        return data;
+    }
+
+    private static readonly string[] RuleNames = Directory.GetFiles(Path.Combine(Helm.ChartDir, "rules"), "*.rules.yaml")
+        .Select(f => Path.GetFileName(f)[..^".rules.yaml".Length]).Order(StringComparer.Ordinal).ToArray();
+
+    private static string RulesFile(string name) => Path.Combine(Helm.ChartDir, "rules", name + ".rules.yaml");
+    private static string RuleTestsFile(string name) => Path.Combine(Helm.ChartDir, "rules-tests", name + ".test.yaml");
 
     [Fact]
     public void Service_monitors_and_rules_carry_the_configurable_release_label_and_scrape_each_management_port()
@@ -28,16 +39,18 @@ public sealed partial class MonitoringTests
             var jobLabel = (string)monitor["spec"]!["jobLabel"]!;
             Assert.Equal((string?)service["metadata"]!["labels"]!["app.kubernetes.io/name"], (string?)service["metadata"]!["labels"]![jobLabel]);
         }
-        var rule = Assert.Single(rendered.OfKind("PrometheusRule"));
-        Assert.Equal("prometheus-stack", (string?)rule["metadata"]!["labels"]!["release"]);
+        var rules = rendered.OfKind("PrometheusRule").ToList();
+        Assert.Equal(RuleNames.Length, rules.Count);
+        Assert.All(rules, rule => Assert.Equal("prometheus-stack", (string?)rule["metadata"]!["labels"]!["release"]));
     }
 
-    [Fact]
-    public void The_prometheus_rule_holds_the_groups_of_the_rule_files()
+    [Theory]
+    [MemberData(nameof(RuleFiles))]
+    public void A_prometheus_rule_holds_the_groups_of_each_rule_file(string name)
     {
-        var rule = Assert.Single(Helm.Render(Values.Minimal()).OfKind("PrometheusRule"));
+        var rule = Assert.Single(Helm.Render(Values.Minimal()).OfKind("PrometheusRule"), r => r.Name().EndsWith("-" + name, StringComparison.Ordinal));
         var rendered = rule["spec"]!["groups"].Items().Select(g => (string)g["name"]!);
-        var file = Manifests.Parse(File.ReadAllText(RulesFile)).All.Single()["groups"].Items().Select(g => (string)g["name"]!);
+        var file = Manifests.Parse(File.ReadAllText(RulesFile(name))).All.Single()["groups"].Items().Select(g => (string)g["name"]!);
         Assert.Equal(file, rendered);
     }
 
@@ -56,27 +69,30 @@ public sealed partial class MonitoringTests
         }
     }
 
-    [Fact]
-    public void Promtool_accepts_the_rule_files()
+    [Theory]
+    [MemberData(nameof(RuleFiles))]
+    public void Promtool_accepts_the_rule_files(string name)
     {
-        var result = Helm.Promtool("check", "rules", RulesFile);
+        var result = Helm.Promtool("check", "rules", RulesFile(name));
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
     }
 
-    [Fact]
-    public void The_rule_unit_tests_pass()
+    [Theory]
+    [MemberData(nameof(RuleFiles))]
+    public void The_rule_unit_tests_pass(string name)
     {
-        var result = Helm.Promtool("test", "rules", RuleTestsFile);
+        var result = Helm.Promtool("test", "rules", RuleTestsFile(name));
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
     }
 
-    [Fact]
-    public void Every_alert_has_a_unit_test_that_fires_it_and_a_later_one_that_resolves_it()
+    [Theory]
+    [MemberData(nameof(RuleFiles))]
+    public void Every_alert_has_a_unit_test_that_fires_it_and_a_later_one_that_resolves_it(string name)
     {
-        var alerts = Manifests.Parse(File.ReadAllText(RulesFile)).All.Single()["groups"].Items()
+        var alerts = Manifests.Parse(File.ReadAllText(RulesFile(name))).All.Single()["groups"].Items()
             .SelectMany(g => g["rules"].Items()).Select(r => (string?)r["alert"]).OfType<string>().ToList();
         Assert.NotEmpty(alerts);
-        var cases = Manifests.Parse(File.ReadAllText(RuleTestsFile)).All.Single()["tests"].Items()
+        var cases = Manifests.Parse(File.ReadAllText(RuleTestsFile(name))).All.Single()["tests"].Items()
             .SelectMany(t => t["alert_rule_test"].Items().Select(c => (Test: t, Alert: (string)c["alertname"]!, At: Duration((string)c["eval_time"]!), Fires: c["exp_alerts"].Items().Any())))
             .ToList();
         foreach (var alert in alerts)
@@ -87,9 +103,10 @@ public sealed partial class MonitoringTests
     [Fact]
     public void The_rules_use_only_metrics_the_code_exports()
     {
-        var rules = File.ReadAllText(RulesFile);
+        var rules = string.Join('\n', RuleNames.Select(name => File.ReadAllText(RulesFile(name))));
         var used = MetricName().Matches(rules).Select(m => m.Value).Where(n => !n.StartsWith("csp:", StringComparison.Ordinal)).ToHashSet();
         Assert.Contains("csp_events_handled_total", used);
+        Assert.Contains("csp_update_round_outstanding", used);
         var sources = Directory.GetFiles(Path.Combine(RepoPaths.Root, "services"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(File.ReadAllText).ToList();

@@ -1,4 +1,5 @@
 using Csp.BuildingBlocks.Hosting;
+using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Time;
 using Csp.Kpi.Domain;
 using Csp.Kpi.Storage;
@@ -11,7 +12,8 @@ namespace Csp.Kpi;
 /// replica only (<see cref="BusinessGauges"/>), each KPI at its latest period: <c>csp_kpi_value</c>, <c>csp_kpi_target</c>
 /// (KPIs with a target), <c>csp_kpi_rag</c> (0 green, 1 amber, 2 red, -1 none) and <c>csp_kpi_data_age_days</c> (days since
 /// the latest measured period ended). Labels: partnership, priority, kpi (the KPI code) - bounded by the KPIs the
-/// partnerships define. The scorecard's own rule is used (<see cref="Scorecards"/>): nothing is judged again here.
+/// partnerships define. <c>csp_kpi_info{partnership,priority,kpi,polarity}</c> is 1 for each KPI with a value, so dashboards
+/// can colour lower-is-better KPIs the right way round (join on kpi). The scorecard's own rule is used (<see cref="Scorecards"/>): nothing is judged again here.
 /// </summary>
 public sealed class KpiMetrics(TimeProvider clock)
 {
@@ -20,8 +22,10 @@ public sealed class KpiMetrics(TimeProvider clock)
     private static readonly Gauge Target = Metrics.CreateGauge("csp_kpi_target", "A KPI's target for its latest measured period (KPIs with a target).", new GaugeConfiguration { LabelNames = Labels });
     private static readonly Gauge RagGauge = Metrics.CreateGauge("csp_kpi_rag", "A KPI's RAG in its latest measured period: 0 green, 1 amber, 2 red, -1 none.", new GaugeConfiguration { LabelNames = Labels });
     private static readonly Gauge DataAge = Metrics.CreateGauge("csp_kpi_data_age_days", "Days since the end of a KPI's latest measured period.", new GaugeConfiguration { LabelNames = Labels });
+    private static readonly Gauge Info = Metrics.CreateGauge("csp_kpi_info", "1 for each KPI with a value; its polarity (higher-is-better, lower-is-better, contextual) as a label.",
+        new GaugeConfiguration { LabelNames = [.. Labels, "polarity"] });
 
-    public void Register(IServiceProvider services) => BusinessGauges.Register(services, RefreshAsync, Value, Target, RagGauge, DataAge);
+    public void Register(IServiceProvider services) => BusinessGauges.Register(services, RefreshAsync, Value, Target, RagGauge, DataAge, Info);
 
     public static int RagCode(Rag rag) => rag switch { Rag.Green => 0, Rag.Amber => 1, Rag.Red => 2, _ => -1 };
 
@@ -31,6 +35,7 @@ public sealed class KpiMetrics(TimeProvider clock)
         var today = UkTime.Today(clock);
         var partnerships = await store.ListPartnershipsAsync();
         var (values, targets, rags, ages) = (new Dictionary<string[], double>(), new Dictionary<string[], double>(), new Dictionary<string[], double>(), new Dictionary<string[], double>());
+        var info = new Dictionary<string[], double>();
         foreach (var partnership in partnerships)
         {
             var scorecard = await store.ReadScorecardAsync(partnership, null, today);
@@ -42,12 +47,14 @@ public sealed class KpiMetrics(TimeProvider clock)
                     if (kpi.Target is { } target) targets[labels] = (double)target;
                     rags[labels] = RagCode(kpi.Rag);
                     if (kpi.DataLag.AgeDays is { } age) ages[labels] = age;
+                    info[[.. labels, ApiJson.Name(kpi.Polarity)]] = 1;
                 }
         }
         Replace(Value, values, partnerships);
         Replace(Target, targets, partnerships);
         Replace(RagGauge, rags, partnerships);
         Replace(DataAge, ages, partnerships);
+        Replace(Info, info, partnerships);
     }
 
     /// <summary>As <see cref="BusinessGauges.Replace"/>, for values that are not whole numbers: the partnerships' series

@@ -128,6 +128,7 @@ public sealed class OutboxDispatcher(
         var failures = 0;
         var more = false;
         long waiting = 0;
+        var oldestAge = TimeSpan.Zero;
 
         var leaseTime = options.Value.OutboxLease;
         foreach (var partnership in await db.SetMembersAsync(keys.OutboxPartitions))
@@ -195,10 +196,13 @@ public sealed class OutboxDispatcher(
             }
 
             if (entries.Length == batch && failures == 0) more = true;
-            waiting += await db.StreamLengthAsync(stream);
+            var left = await db.StreamLengthAsync(stream);
+            waiting += left;
+            if (left > 0 && OutboxAge.Of(await db.StreamRangeAsync(stream, "-", "+", 1), DateTimeOffset.UtcNow) is { } age && age > oldestAge) oldestAge = age;
         }
 
         EventBusMetrics.OutboxPending.WithLabels(identity.Name).Set(waiting);
+        OutboxAge.Oldest.WithLabels(identity.Name).Set(oldestAge.TotalSeconds);
         return new PassResult(published, failures, more);
     }
 
