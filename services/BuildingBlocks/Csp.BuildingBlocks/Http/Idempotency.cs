@@ -118,7 +118,12 @@ public static class IdempotencyExtensions
     /// stored response for the same request is sent again; for a different request, 422. If the handler is refused because a
     /// concurrent request with the same key committed first, that request's response is sent instead.
     /// </summary>
-    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder)
+    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder) => builder.Idempotent(scope: null);
+
+    /// <summary>As <see cref="Idempotent(RouteHandlerBuilder)"/>, for a write that belongs to something other than a
+    /// partnership (a funder's programme): <paramref name="scope"/> names the hash-tag partition its keys live under, the
+    /// same partition the write's own transaction uses (so the reply is stored in that transaction, one slot).</summary>
+    public static RouteHandlerBuilder Idempotent(this RouteHandlerBuilder builder, Func<HttpRequest, string>? scope)
     {
         builder.AddEndpointFilter(async (context, next) =>
         {
@@ -131,9 +136,10 @@ public static class IdempotencyExtensions
                 return Problems.Validation(Idempotency.Header, $"must be one key of 1 to {Idempotency.MaxLength} visible ASCII characters");
 
             var records = http.RequestServices.GetRequiredService<IdempotencyRecords>();
-            var partnershipId = http.Request.RouteValues[PartnershipAccess.RouteParameter] as string
-                ?? throw new InvalidOperationException("Idempotency keys are kept per partnership: the route must have {partnershipId}.");
-            var key = records.KeyFor(partnershipId, Caller.From(http.User).Subject, headers[0]!);
+            var partition = scope?.Invoke(http.Request)
+                ?? http.Request.RouteValues[PartnershipAccess.RouteParameter] as string
+                ?? throw new InvalidOperationException("Idempotency keys are kept per partnership: the route must have {partnershipId}, or the endpoint must name its scope.");
+            var key = records.KeyFor(partition, Caller.From(http.User).Subject, headers[0]!);
             var fingerprint = Fingerprint(context);
             if (await records.FindAsync(key) is { } earlier) return Replay(earlier, fingerprint);
 

@@ -1,5 +1,6 @@
 using Csp.BuildingBlocks.Auth;
 using Csp.BuildingBlocks.Http;
+using Csp.BuildingBlocks.Redis;
 using Csp.Funding.Commands;
 using Csp.Funding.Domain;
 using Csp.Funding.Storage;
@@ -24,6 +25,7 @@ public static class FundersApi
         group.MapGet("{funderId}/programmes", ListProgrammesAsync).Reads<IReadOnlyList<ProgrammeView>>()
             .WithSummary("The funder's programmes (finance officers).");
         group.MapPost("{funderId}/programmes", CreateProgrammeAsync).Writes<ProgrammeView>(StatusCodes.Status201Created)
+            .Idempotent(request => FundingStore.FunderPartition((string)request.RouteValues["funderId"]!))
             .WithSummary("Set up a programme: title, year, pot, conditions, optional formula (a finance officer acting for the funder).");
         group.MapGet("{funderId}/programmes/{programmeId}", GetProgrammeAsync).Reads<ProgrammeView>()
             .WithSummary("One programme with its formula and last proposal; ETag header (finance officers).");
@@ -57,12 +59,12 @@ public static class FundersApi
         return p is null ? Problems.NotFound($"Programme '{programmeId}' of '{funderId}'") : ApiJson.Json(ProgrammeView.Of(p.Value, p.Version), p.Version, http.Response);
     }
 
-    private static async Task<IResult> CreateProgrammeAsync(HttpContext http, string funderId, ProgrammeDraft draft, FundingCommands commands) =>
-        (await commands.CreateProgrammeAsync(Caller.From(http.User), funderId, draft)).ToResult(p =>
-        {
-            ETags.Set(http.Response, p.Version);
-            return Results.Json(ProgrammeView.Of(p.Value, p.Version), ApiJson.Options, statusCode: StatusCodes.Status201Created);
-        });
+    private static async Task<IResult> CreateProgrammeAsync(HttpContext http, string funderId, ProgrammeDraft draft, Idempotent once, FundingCommands commands)
+    {
+        var reply = once.Replies<Versioned<Programme>>(p => Reply.Json(ProgrammeView.Of(p.Value, p.Version), p.Version, StatusCodes.Status201Created,
+            location: $"/api/funders/{funderId}/programmes/{p.Value.Id}"));
+        return (await commands.CreateProgrammeAsync(Caller.From(http.User), funderId, draft, reply)).ToResult(reply.Send);
+    }
 
     private static async Task<IResult> ProposeAsync(HttpContext http, string funderId, string programmeId, ProposalDraft draft,
         [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, FundingCommands commands) =>

@@ -42,7 +42,7 @@ public sealed partial class FundingCommands(FundingStore store, ActionPlanQuerie
 
     /// <summary>Sets up a programme (the funder's finance officer). Its id is its natural key: a second create is a conflict
     /// (retrying the same request therefore changes nothing).</summary>
-    public async Task<Outcome<Versioned<Programme>>> CreateProgrammeAsync(Caller caller, string funderId, ProgrammeDraft draft)
+    public async Task<Outcome<Versioned<Programme>>> CreateProgrammeAsync(Caller caller, string funderId, ProgrammeDraft draft, IdempotentWrite<Versioned<Programme>>? once = null)
     {
         if (await store.GetFunderAsync(funderId) is null) return Outcome<Versioned<Programme>>.NotFound($"Funder '{funderId}'");
         if (!AccessRules.ActsForFunder(caller, funderId)) return Outcome<Versioned<Programme>>.Forbidden($"Only a finance officer acting for {funderId} sets up its programmes.");
@@ -50,7 +50,8 @@ public sealed partial class FundingCommands(FundingStore store, ActionPlanQuerie
         if (draft.Validate(errors) is not { } d) return Outcome<Versioned<Programme>>.Invalid(errors);
         if (!await store.ClaimProgrammeIdAsync(d.Id, funderId)) return Outcome<Versioned<Programme>>.Conflict($"Programme id {d.Id} is taken by another funder.");
         var programme = Programme.Create(d.Id, funderId, d.Title, d.Year, d.Pot, d.Conditions, d.Formula, caller.Subject, clock.GetUtcNow());
-        var version = await store.SaveProgrammeAsync(programme, 0, audit.For(caller, "programme.created", "programme", programme.Id, null, programme));
+        var version = await store.SaveProgrammeAsync(programme, 0, audit.For(caller, "programme.created", "programme", programme.Id, null, programme),
+            reply: once?.Prepare(new(programme, 1)));
         return version is null ? Outcome<Versioned<Programme>>.Conflict($"Programme {d.Id} already exists.") : Outcome<Versioned<Programme>>.Ok(new(programme, version.Value));
     }
 

@@ -65,9 +65,9 @@ public sealed class FundingStore(AggregateWriter writer, RedisKeys keys, AuditLo
 
     public async Task<string?> FunderOfProgrammeAsync(string programmeId) => await Db.HashGetAsync(keys.Global("programme-funders"), programmeId);
 
-    public Task<long?> SaveProgrammeAsync(Programme programme, long expectedVersion, AuditEntry entry) =>
+    public Task<long?> SaveProgrammeAsync(Programme programme, long expectedVersion, AuditEntry entry, IdempotentReply? reply = null) =>
         writer.SaveAsync(FunderPartition(programme.FunderId), ProgrammeKey(programme.FunderId, programme.Id), programme, expectedVersion, entry, [],
-            tx => _ = tx.SetAddAsync(keys.For(FunderPartition(programme.FunderId), "programmes"), programme.Id));
+            tx => _ = tx.SetAddAsync(keys.For(FunderPartition(programme.FunderId), "programmes"), programme.Id), reply);
 
     // Allocations
 
