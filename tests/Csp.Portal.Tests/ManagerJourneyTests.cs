@@ -195,6 +195,52 @@ public sealed class ManagerJourneyTests(PortalPlatform platform)
         Assert.Equal(countBefore, (int)after["assessmentCount"]!);
     }
 
+    [Fact]
+    public async Task Manager_reads_the_plan_overview_with_its_priorities_and_actions_counted_by_strand_and_RAG()
+    {
+        using var manager = await ManagerClientAsync();
+        var actions = new List<JsonObject>();
+        for (var n = 1; ; n++)
+        {
+            var onePage = (await manager.GetFromJsonAsync<JsonObject>($"/api/partnerships/medway/actions?pageSize=200&page={n}"))!;
+            actions.AddRange(onePage["items"]!.AsArray().Select(a => a!.AsObject()));
+            if (actions.Count >= (int)onePage["total"]! || onePage["items"]!.AsArray().Count == 0) break;
+        }
+
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("sam.patel");
+        await page.GotoAsync(Medway + "/my-actions");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Plan", Exact = true }).ClickAsync();
+        var heading = await page.Locator("h1").InnerTextAsync();
+        var plans = (await manager.GetFromJsonAsync<JsonArray>("/api/partnerships/medway/plans"))!;
+        var plan = plans.Select(p => p!.AsObject()).Single(p => (string)p["title"]! == heading);
+        var planActions = actions.Where(a => (string)a["planId"]! == (string)plan["id"]!).ToList();
+        await browser.CheckPageAsync("plan");
+
+        // Each priority's row counts its actions by RAG; the totals are the plan's actions.
+        var priorities = plan["priorities"]!.AsArray();
+        var rows = page.Locator("#by-priority tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(priorities.Count);
+        foreach (var priority in priorities)
+        {
+            var mine = planActions.Where(a => (string)a["priorityId"]! == (string)priority!["id"]!).ToList();
+            var row = rows.Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = (string)priority!["title"]!, Exact = true }) });
+            var cells = await row.Locator("td").AllInnerTextsAsync();
+            Assert.Equal(mine.Count(a => (string)a["rag"]! == "red").ToString(System.Globalization.CultureInfo.InvariantCulture), cells[0]);
+            Assert.Equal(mine.Count(a => (string)a["rag"]! == "green").ToString(System.Globalization.CultureInfo.InvariantCulture), cells[2]);
+            Assert.Equal(mine.Count(a => (bool)a["overdue"]!).ToString(System.Globalization.CultureInfo.InvariantCulture), cells[5]);
+            Assert.Equal(mine.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), cells[6]);
+        }
+        // And by strand within a priority, with its areas of focus.
+        var first = priorities[0]!;
+        var section = page.Locator($"table:has(caption:text-is('{(string)first["title"]!}: actions by 4P strand and RAG'))");
+        var prevent = planActions.Count(a => (string)a["priorityId"]! == (string)first["id"]! && (string)a["strand"]! == "prevent");
+        await Assertions.Expect(section.Locator("tr", new() { Has = page.Locator("th", new() { HasText = "Prevent" }) }).Locator("td").Last).ToHaveTextAsync(prevent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var area in first["areasOfFocus"]!.AsArray())
+            await Assertions.Expect(page.Locator("li", new() { HasText = (string)area!["title"]! }).First).ToBeVisibleAsync();
+    }
+
     private async Task<long> RiskIdAsync(string title)
     {
         using var manager = await ManagerClientAsync();
