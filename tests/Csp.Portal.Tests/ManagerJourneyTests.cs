@@ -241,6 +241,113 @@ public sealed class ManagerJourneyTests(PortalPlatform platform)
             await Assertions.Expect(page.Locator("li", new() { HasText = (string)area!["title"]! }).First).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task Manager_submits_a_project_records_spend_and_a_correction_and_submits_a_return_with_money_shown_exactly()
+    {
+        const string allocation = "/api/partnerships/medway/funding/allocations/kent-crg-2024-25";
+        using var manager = await ManagerClientAsync();
+        var before = (await manager.GetFromJsonAsync<JsonObject>(allocation))!;
+        var spentBefore = (long)before["totals"]!["spent"]!["pence"]!;
+
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("sam.patel");
+        await page.GotoAsync(Medway + "/my-actions");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Funding", Exact = true }).ClickAsync();
+        var row = page.Locator("#allocations tr", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "Kent Crime Reduction Grant 2024-25" }) });
+        await Assertions.Expect(row).ToContainTextAsync("£73,822.00");
+        await browser.CheckPageAsync("funding");
+        await row.GetByRole(AriaRole.Link).ClickAsync();
+        await Assertions.Expect(page.Locator("#totals")).ToContainTextAsync("£73,822.00");
+        await browser.CheckPageAsync("funding-allocation");
+
+        // A project: a third decimal place is the service's 400 naming the amount; what was typed stays.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit a project" }).ClickAsync();
+        await browser.CheckPageAsync("funding-project");
+        const string project = "Street pastors for the Chatham night-time economy";
+        await page.GetByLabel("Project title").FillAsync(project);
+        await page.GetByLabel("Lead agency").SelectOptionAsync("medway-council");
+        await page.GetByLabel("Amount").FillAsync("£1,500.005");
+        var action = page.Locator("input[name=ActionIds]").First;
+        await action.CheckAsync();
+        await page.GetByLabel("Measure 1").FillAsync("Nights patrolled");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit the project" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-error-summary a[href='#amount']")).ToContainTextAsync("Amount");
+        await Assertions.Expect(page.GetByLabel("Amount")).ToHaveValueAsync("£1,500.005");
+        await Assertions.Expect(action).ToBeCheckedAsync();
+        await browser.CheckPageAsync("funding-project-errors");
+        await page.GetByLabel("Amount").FillAsync("£1,500.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit the project" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Project submitted");
+        var projectRow = page.Locator("#projects tr").Filter(new() { HasText = project });
+        await Assertions.Expect(projectRow).ToContainTextAsync("Submitted");
+        await Assertions.Expect(projectRow).ToContainTextAsync("£1,500.00");
+
+        // Spend on an approved project, then a correction: a negative entry naming it.
+        await page.GetByRole(AriaRole.Link, new() { Name = "See the spend entries or record spend" }).ClickAsync();
+        await browser.CheckPageAsync("funding-spend");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record spend" }).ClickAsync();
+        await page.GetByLabel("Project").SelectOptionAsync(new SelectOptionValue { Label = (await page.Locator("#projectId option").Filter(new() { HasText = "County lines intensification weeks" }).InnerTextAsync()).Trim() });
+        await page.GetByLabel("Day").FillAsync("10");
+        await page.GetByLabel("Month").FillAsync("2");
+        await page.GetByLabel("Year").FillAsync("2025");
+        await page.GetByLabel("Amount").FillAsync("2,345.67");
+        await page.GetByLabel("Description", new() { Exact = true }).FillAsync("Overtime, intensification week 4");
+        await page.GetByLabel("Evidence reference (optional)").FillAsync("KP-OT-2502");
+        await browser.CheckPageAsync("funding-record-spend");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record the spend" }).ClickAsync();
+        var entry = page.Locator("#spend tbody tr").Filter(new() { HasText = "Overtime, intensification week 4" });
+        await Assertions.Expect(entry).ToContainTextAsync("£2,345.67");
+        await Assertions.Expect(entry).ToContainTextAsync("10 February 2025");
+        var entryId = (await entry.Locator("th").InnerTextAsync()).Trim();
+
+        await entry.GetByRole(AriaRole.Link, new() { Name = $"Correct entry {entryId}" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Correct a spend entry" })).ToBeVisibleAsync();
+        await page.GetByLabel("Day").FillAsync("14");
+        await page.GetByLabel("Month").FillAsync("2");
+        await page.GetByLabel("Year").FillAsync("2025");
+        await page.GetByLabel("Amount to take back").FillAsync("345.67");
+        await page.GetByLabel("Description", new() { Exact = true }).FillAsync($"Correction of entry {entryId}: one shift claimed twice");
+        await browser.CheckPageAsync("funding-correct-spend");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record the correction" }).ClickAsync();
+        var correction = page.Locator("#spend tbody tr").Filter(new() { HasText = "one shift claimed twice" });
+        await Assertions.Expect(correction).ToContainTextAsync("−£345.67");
+        await Assertions.Expect(correction).ToContainTextAsync($"Correction of entry {entryId}");
+
+        var afterSpend = (await manager.GetFromJsonAsync<JsonObject>(allocation))!;
+        Assert.Equal(spentBefore + 200_000, (long)afterSpend["totals"]!["spent"]!["pence"]!);
+
+        // A monitoring return: the narrative is required by the service; the next quarter without a return is offered.
+        await page.GotoAsync(Medway + "/funding/kent-crg-2024-25");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit a monitoring return" }).ClickAsync();
+        var quarter = await page.GetByLabel("Quarter", new() { Exact = true }).InputValueAsync();
+        await page.GetByLabel("Forecast outturn for the year").FillAsync("38,000.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit the return" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-error-summary a[href='#narrative']")).ToContainTextAsync("Narrative");
+        await Assertions.Expect(page.GetByLabel("Forecast outturn for the year")).ToHaveValueAsync("38,000.00");
+        await browser.CheckPageAsync("funding-return-errors");
+        await page.GetByLabel("Progress this quarter").FillAsync("Intensification week 4 delivered; street pastors business case submitted.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit the return" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Monitoring return submitted");
+        var returned = page.Locator("#returns tr").Filter(new() { HasText = quarter });
+        await Assertions.Expect(returned).ToContainTextAsync("Submitted");
+        await Assertions.Expect(returned).ToContainTextAsync("£38,000.00");
+        await browser.CheckPageAsync("funding-after-return");
+    }
+
+    [Fact]
+    public async Task Partner_is_not_offered_the_funding_pages_and_the_funding_service_refuses_them()
+    {
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("chloe.bennett");
+        await page.GotoAsync(Medway + "/my-actions");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Funding", Exact = true }).CountAsync());
+        var response = await page.GotoAsync(Medway + "/funding");
+        Assert.Equal(403, response!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You do not have permission to see this page" })).ToBeVisibleAsync();
+    }
+
     private async Task<long> RiskIdAsync(string title)
     {
         using var manager = await ManagerClientAsync();

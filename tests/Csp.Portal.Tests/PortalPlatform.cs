@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Csp.ActionPlan;
+using Csp.Funding;
 using Csp.Gateway;
 using Csp.Portal;
 using Csp.Risk;
@@ -25,6 +26,7 @@ public sealed class PortalPlatform : IAsyncLifetime
 
     public RunningApp ActionPlan { get; private set; } = null!;
     public RunningApp Risk { get; private set; } = null!;
+    public RunningApp Funding { get; private set; } = null!;
     public RunningApp Portal { get; private set; } = null!;
     public WebApplication Gateway { get; private set; } = null!;
     public Uri GatewayAddress { get; private set; } = null!;
@@ -41,7 +43,8 @@ public sealed class PortalPlatform : IAsyncLifetime
         var keyspace = RedisServer.Instance.TakeKeyspace();
         Redis = keyspace.Redis;
         var settings = TestRedis.DemoSettings(keyspace);
-        ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
+        // The funding service asks the action plan about projects' actions over gRPC, as a caller it must allow.
+        ActionPlan = await RunningApp.StartAsync(ActionPlanApp.Build, new Dictionary<string, string?>(settings) { [$"Auth:AllowedServiceCallers:{TestAuth.AllowedServiceCallers.Length}"] = "funding" });
         await Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync("actionplan:{medway}:actions") >= 30, "the demo actions are loaded", TimeSpan.FromSeconds(30));
         Risk = await RunningApp.StartAsync(RiskApp.Build, new Dictionary<string, string?>(settings)
         {
@@ -49,6 +52,13 @@ public sealed class PortalPlatform : IAsyncLifetime
             ["Risk:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
         });
         await Eventually.TrueAsync(async () => await Redis.SortedSetLengthAsync("risk:{medway}:risks") >= 6, "the demo risks are loaded", TimeSpan.FromSeconds(30));
+        Funding = await RunningApp.StartAsync(FundingApp.Build, new Dictionary<string, string?>(settings)
+        {
+            ["DemoData:Path"] = RepoPaths.Demo("funding.json"),
+            ["Funding:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
+        });
+        await Eventually.TrueAsync(async () => await Redis.SetLengthAsync("funding:{medway}:allocations") >= 3 && await Redis.KeyExistsAsync("funding:{medway}:partnership"),
+            "the funding demo data is loaded", TimeSpan.FromSeconds(60));
 
         var portalPort = FreePort.Next();
         GatewayAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
@@ -61,7 +71,7 @@ public sealed class PortalPlatform : IAsyncLifetime
                 ["Ports:Management"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = ActionPlan.BaseAddress.ToString(),
                 ["ReverseProxy:Clusters:risk:Destinations:primary:Address"] = Risk.BaseAddress.ToString(),
-                ["ReverseProxy:Clusters:funding:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ReverseProxy:Clusters:funding:Destinations:primary:Address"] = Funding.BaseAddress.ToString(),
                 ["ReverseProxy:Clusters:kpi:Destinations:primary:Address"] = $"http://127.0.0.1:{FreePort.Next()}",
                 ["ReverseProxy:Clusters:portal:Destinations:primary:Address"] = $"http://127.0.0.1:{portalPort}",
                 // A browser's page loads are anonymous to the gateway (the session is a cookie): let the tests' many through.
@@ -118,6 +128,7 @@ public sealed class PortalPlatform : IAsyncLifetime
             await Gateway.StopAsync();
             await Gateway.DisposeAsync();
         }
+        if (Funding is not null) await Funding.DisposeAsync();
         if (Risk is not null) await Risk.DisposeAsync();
         if (ActionPlan is not null) await ActionPlan.DisposeAsync();
     }

@@ -23,6 +23,7 @@ public static class Navigation
             items.Add(new("Update rounds", p + "/update-rounds"));
         }
         items.Add(new("Risks", p + "/risks"));
+        if (caller.Has(Roles.Manager, partnershipId) || caller.Has(Roles.Finance, partnershipId) || caller.Has(Roles.Board, partnershipId)) items.Add(new("Funding", p + "/funding"));
         return items;
     }
 }
