@@ -82,6 +82,20 @@ public sealed class ManagerJourneyTests(PortalPlatform platform)
     }
 
     [Fact]
+    public async Task A_register_filter_the_risk_service_refuses_is_shown_against_the_filter_not_as_a_fault()
+    {
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("sam.patel");
+        var response = await page.GotoAsync(Medway + "/risks?band=purple");
+        Assert.Equal(200, response!.Status);
+        await Assertions.Expect(page.Locator(".govuk-error-summary a[href='#band']")).ToContainTextAsync("Band must be one of: green, amber, red");
+        await Assertions.Expect(page.Locator("#band-error")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("No risks match these filters.")).ToBeVisibleAsync();
+        await browser.CheckPageAsync("risks-bad-filter");
+    }
+
+    [Fact]
     public async Task Manager_links_an_action_as_a_mitigation_of_a_risk()
     {
         await using var browser = await platform.NewSessionAsync();
