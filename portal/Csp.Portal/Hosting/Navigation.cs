@@ -31,6 +31,7 @@ public static class Navigation
             items.Add(new("Board dashboard", p + "/board"));
             items.Add(new("Governance packs", p + "/packs"));
         }
+        if (caller.Has(Roles.Manager, partnershipId) || caller.Has(Roles.Finance, partnershipId) || caller.Has(Roles.Board, partnershipId)) items.Add(new("Funding", p + "/funding"));
         return items;
     }
 }
