@@ -62,14 +62,6 @@ public sealed class PortalPlatform : IAsyncLifetime
             ["DemoData:Path"] = RepoPaths.Demo("funding.json"),
             ["Funding:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
         });
-        await Eventually.TrueAsync(async () => await Redis.SetLengthAsync("funding:{medway}:allocations") >= 3 && await Redis.KeyExistsAsync("funding:{medway}:partnership"),
-            "the funding demo data is loaded", TimeSpan.FromSeconds(60));
-
-        Funding = await RunningApp.StartAsync(FundingApp.Build, new Dictionary<string, string?>(settings)
-        {
-            ["DemoData:Path"] = RepoPaths.Demo("funding.json"),
-            ["Funding:ActionPlanGrpc"] = ActionPlan.GrpcAddress.ToString(),
-        });
         await FundingDemoLoadedAsync();
         Kpi = await RunningApp.StartAsync(KpiApp.Build, new Dictionary<string, string?>(settings)
         {
