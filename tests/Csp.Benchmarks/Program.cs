@@ -31,6 +31,14 @@ if (args.Contains("funding-overview"))
     return;
 }
 
+if (args.Contains("writes"))
+{
+    // Only the action update cost, old write path and new, same run: dotnet run -c Release -- writes [requests]
+    Console.WriteLine(args.SkipWhile(a => a != "writes").Skip(1).FirstOrDefault() is { } w && int.TryParse(w, out var wn) ? await WriteCost.RunAsync(wn) : await WriteCost.RunAsync());
+    await RedisServer.Instance.DisposeAsync();
+    return;
+}
+
 if (args.Contains("reassessment"))
 {
     // Only the risk reassessment cost: dotnet run -c Release -- reassessment
@@ -158,6 +166,7 @@ Console.WriteLine(await ReassessmentCost.RunAsync());
 Console.WriteLine();
 Console.WriteLine(await KpiCost.RunAsync());
 Console.WriteLine(await FundingOverviewCost.RunAsync());
+Console.WriteLine(await WriteCost.RunAsync());
 await RedisServer.Instance.DisposeAsync();
 
 internal sealed record Result(string Name, int Count, int Errors, double PerSecond, double P50, double P95, double P99);

@@ -48,7 +48,10 @@ public sealed class AggregateWriter(IConnectionMultiplexer redis, Microsoft.Exte
             audit.Append(tx, partnershipId, auditEntry);
             if (reply is not null) IdempotencyRecords.Queue(tx, reply);
             foreach (var hook in _beforeCommit) await hook.BeforeCommitAsync(key);
-            if (await tx.ExecuteAsync()) return Committed(version);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var executed = await tx.ExecuteAsync();
+            RedisWriteStats.Record(started);
+            if (executed) return Committed(version);
 
             // "Not executed" is not always a conflict (see VersionedDocument.ExplainRefusalAsync): read what happened.
             switch (await VersionedDocument.ExplainRefusalAsync(db, key, expectedVersion, writeId))
