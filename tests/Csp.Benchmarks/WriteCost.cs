@@ -1,7 +1,8 @@
 // What an action update costs, and where its time goes: the action-plan service and our gateway in one process, 2,000
 // actions, many concurrent partners POSTing updates spread over them, direct and through the gateway. Each write mode
 // (Redis:WriteMode: Transaction = the old MULTI/EXEC with WATCH-style conditions, Script = one Lua script) gets its own
-// service, database and gateway in the same run, so the table is a before/after on the same machine and load.
+// service, database and gateway in the same run, all set up and warmed first, then measured back to back row by row, so
+// the table is a before/after on the same machine and load.
 // "Redis vs our code": CPU seconds of the redis-server process (INFO cpu) against this process's CPU seconds (service,
 // gateway and load generator together) over the same interval; and the mean time a write waited for its commit reply
 // (RedisWriteStats) against the mean request latency.
@@ -11,7 +12,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Csp.ActionPlan;
 using Csp.BuildingBlocks.Redis;
-using Csp.Gateway;
 using Csp.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -26,9 +26,31 @@ internal static class WriteCost
 
     public static async Task<string> RunAsync(int requests, string[]? modes = null)
     {
-        var rows = new List<Row>();
-        foreach (var mode in modes ?? ["Transaction", "Script"]) rows.AddRange(await MeasureModeAsync(mode, requests));
+        // Both modes are set up (service, gateway, 2,000 actions, warmed) before either is measured, and then measured
+        // back to back for each row, so neither gets a colder JIT or a quieter machine than the other.
+        var platforms = new List<Platform>();
+        try
+        {
+            foreach (var mode in modes ?? ["Transaction", "Script"]) platforms.Add(await Platform.StartAsync(mode));
+            var rows = new List<Row>();
+            foreach (var clients in Concurrencies)
+                foreach (var path in new[] { "direct", "gateway" })
+                    foreach (var platform in platforms)
+                    {
+                        using var client = Client(path == "direct" ? platform.Service.BaseAddress : platform.Gateway, clients);
+                        for (var i = 0; i < 300; i++) (await PostUpdate(client, i)).Dispose();
+                        rows.Add(await MeasureAsync(platform.Mode, path, client, clients, requests));
+                    }
+            return Table(requests, rows);
+        }
+        finally
+        {
+            foreach (var platform in platforms) await platform.DisposeAsync();
+        }
+    }
 
+    private static string Table(int requests, List<Row> rows)
+    {
         var lines = new List<string>
         {
             $"action update cost: {requests} POST /actions/{{id}}/updates per row over {Actions} actions, {Environment.ProcessorCount} cores, real Redis, loopback HTTP, load {File.ReadAllText("/proc/loadavg").Trim()}",
@@ -45,31 +67,38 @@ internal static class WriteCost
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static async Task<List<Row>> MeasureModeAsync(string mode, int requests)
+    private sealed class Platform : IAsyncDisposable
     {
-        var db = RedisServer.Instance.TakeDatabase();
-        var settings = TestRedis.ServiceSettings(db);
-        settings["Logging:LogLevel:Default"] = "Warning";
-        settings["RateLimiting:PermitsPerMinute"] = "100000000";
-        settings["Redis:WriteMode"] = mode;
-        await using var service = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
+        public required string Mode { get; init; }
+        public required RunningApp Service { get; init; }
+        public required WebApplication GatewayApp { get; init; }
+        public required Uri Gateway { get; init; }
 
-        var gatewayAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var gateway = GatewayApp.Build(["--environment=Testing"], b =>
+        public static async Task<Platform> StartAsync(string mode)
         {
-            b.WebHost.UseUrls(gatewayAddress.ToString().TrimEnd('/'));
-            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(TestAuth.Configuration)
+            var db = RedisServer.Instance.TakeDatabase();
+            var settings = TestRedis.ServiceSettings(db);
+            settings["Logging:LogLevel:Default"] = "Warning";
+            settings["RateLimiting:PermitsPerMinute"] = "100000000";
+            settings["Redis:WriteMode"] = mode;
+            settings["ActionPlan:Overdue:ScanInterval"] = "01:00:00";
+            var service = await RunningApp.StartAsync(ActionPlanApp.Build, settings);
+
+            var gatewayAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+            var gateway = Csp.Gateway.GatewayApp.Build(["--environment=Testing"], b =>
             {
-                ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = service.BaseAddress.ToString(),
-                ["RateLimiting:PermitsPerMinute"] = "100000000",
-                ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
-                ["Logging:LogLevel:Default"] = "Error",
-                ["Logging:LogLevel:Yarp"] = "None",
+                b.WebHost.UseUrls(gatewayAddress.ToString().TrimEnd('/'));
+                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(TestAuth.Configuration)
+                {
+                    ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = service.BaseAddress.ToString(),
+                    ["RateLimiting:PermitsPerMinute"] = "100000000",
+                    ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
+                    ["Logging:LogLevel:Default"] = "Error",
+                    ["Logging:LogLevel:Yarp"] = "None",
+                });
             });
-        });
-        await gateway.StartAsync();
-        try
-        {
+            await gateway.StartAsync();
+
             using (var admin = service.Client(TestUser.Admin))
                 (await admin.PutAsJsonAsync("/api/partnerships/medway", new { name = "Medway CSP", agencies = new[] { new { id = "kent-police", name = "Kent Police", responsibleAuthority = true } } })).EnsureSuccessStatusCode();
             using (var manager = service.Client(TestUser.Manager()))
@@ -83,22 +112,14 @@ internal static class WriteCost
                         (await manager.PostAsJsonAsync("/api/partnerships/medway/actions", new { planId = "csp", priorityId = "safeguarding", title = $"Action {i}", strand = "protect", leadAgencyId = "kent-police", owner = "DI", startDate = "2026-01-01", dueDate = "2027-03-31" })).EnsureSuccessStatusCode();
                 }));
             }
-
-            var rows = new List<Row>();
-            foreach (var clients in Concurrencies)
-            {
-                using var direct = Client(service.BaseAddress, clients);
-                using var viaGateway = Client(gatewayAddress, clients);
-                for (var i = 0; i < 300; i++) { (await PostUpdate(direct, i)).Dispose(); (await PostUpdate(viaGateway, i)).Dispose(); }
-                rows.Add(await MeasureAsync(mode, "direct", direct, clients, requests));
-                rows.Add(await MeasureAsync(mode, "gateway", viaGateway, clients, requests));
-            }
-            return rows;
+            return new Platform { Mode = mode, Service = service, GatewayApp = gateway, Gateway = gatewayAddress };
         }
-        finally
+
+        public async ValueTask DisposeAsync()
         {
-            await gateway.StopAsync();
-            await gateway.DisposeAsync();
+            await GatewayApp.StopAsync();
+            await GatewayApp.DisposeAsync();
+            await Service.DisposeAsync();
         }
     }
 

@@ -34,11 +34,11 @@ public sealed class PackStore(IConnectionMultiplexer redis, IOptions<RedisOption
     public async Task<bool> TryAddAsync(GovernancePack pack)
     {
         var summary = new PackSummary(pack.Quarter, pack.MadeAt, pack.MadeByName);
-        var transaction = Db.CreateTransaction();
-        transaction.AddCondition(Condition.KeyNotExists(PackKey(pack.PartnershipId, pack.Quarter)));
-        _ = transaction.StringSetAsync(PackKey(pack.PartnershipId, pack.Quarter), JsonSerializer.Serialize(pack, StorageJson.Options));
-        _ = transaction.HashSetAsync(IndexKey(pack.PartnershipId), pack.Quarter, JsonSerializer.Serialize(summary, StorageJson.Options));
-        return await transaction.ExecuteAsync();
+        var write = new RedisWrite();
+        write.AddCondition(WriteCondition.KeyNotExists(PackKey(pack.PartnershipId, pack.Quarter)));
+        write.StringSet(PackKey(pack.PartnershipId, pack.Quarter), JsonSerializer.Serialize(pack, StorageJson.Options));
+        write.HashSet(IndexKey(pack.PartnershipId), pack.Quarter, JsonSerializer.Serialize(summary, StorageJson.Options));
+        return await write.ExecuteAsync(Db);
     }
 
     public async Task<GovernancePack?> GetAsync(string partnershipId, string quarter)

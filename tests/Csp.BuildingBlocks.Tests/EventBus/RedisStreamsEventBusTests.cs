@@ -30,10 +30,10 @@ public sealed class RedisStreamsEventBusTests
         var keys = host.Services.GetRequiredService<RedisKeys>();
         var outbox = host.Services.GetRequiredService<Outbox.Outbox>();
         await outbox.RegisterPartitionAsync(_partnership);
-        var tx = host.Services.GetServiceDatabase().CreateTransaction();
+        var tx = new RedisWrite();
         VersionedDocument.Write(tx, keys.For(_partnership, "kpi", kpiCode), new KpiState(kpiCode, 42.5m), expectedVersion);
         outbox.Enqueue(tx, _partnership, envelope);
-        var committed = await tx.ExecuteAsync();
+        var committed = await tx.ExecuteAsync(host.Services.GetServiceDatabase());
         if (committed) outbox.Notify();
         return committed;
     }

@@ -65,10 +65,10 @@ public sealed class ReplicasTests
                 var partnership = $"csp{i % 10}";
                 var envelope = CloudEventEnvelope.Create(new MeasurementRecorded($"KPI-{i:D4}", i), "/csp/kpi", partnership, null, DateTimeOffset.UtcNow);
                 await outbox.RegisterPartitionAsync(partnership);
-                var tx = _db.CreateTransaction();
+                var tx = new RedisWrite();
                 VersionedDocument.Write(tx, keys.For(partnership, "kpi", $"KPI-{i:D4}"), new { value = i }, 0);
                 outbox.Enqueue(tx, partnership, envelope);
-                Assert.True(await tx.ExecuteAsync());
+                Assert.True(await tx.ExecuteAsync(_db));
                 outbox.Notify();
                 written.Add(envelope.Id);
             }

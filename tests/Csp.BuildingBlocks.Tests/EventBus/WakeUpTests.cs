@@ -34,9 +34,9 @@ public sealed class WakeUpTests
     {
         var outbox = host.Services.GetRequiredService<Outbox.Outbox>();
         await outbox.RegisterPartitionAsync(partnership);
-        var tx = host.Services.GetServiceDatabase().CreateTransaction();
+        var tx = new RedisWrite();
         outbox.Enqueue(tx, partnership, envelope);
-        Assert.True(await tx.ExecuteAsync());
+        Assert.True(await tx.ExecuteAsync(host.Services.GetServiceDatabase()));
         outbox.Notify();
     }
 

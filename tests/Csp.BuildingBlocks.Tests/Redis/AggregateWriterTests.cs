@@ -21,7 +21,7 @@ public sealed class AggregateWriterTests : IDisposable
     private static readonly int Database = RedisServer.Instance.TakeDatabase();
     private static readonly Caller Manager = Caller.With("sam.patel", "Sam Patel", "medway-council", $"{Partnership}:manager");
     private readonly IDatabase _db = RedisServer.Instance.Connection.GetDatabase(Database);
-    private readonly IHost _host;
+    private IHost _host;
 
     private readonly Hook _hook = new();
 
@@ -37,15 +37,29 @@ public sealed class AggregateWriterTests : IDisposable
     public AggregateWriterTests()
     {
         _db.Execute("FLUSHDB");
+        _host = BuildHost(RedisWriteMode.Script);
+    }
+
+    /// <summary>The earlier MULTI/EXEC path (Redis:WriteMode=Transaction), kept for the benchmark, and tested here.</summary>
+    private void UseTransactions()
+    {
+        _host.Dispose();
+        _host = BuildHost(RedisWriteMode.Transaction);
+    }
+
+    private IHost BuildHost(RedisWriteMode mode)
+    {
         // Built, not started: nothing dispatches the outbox, so the test reads what the write left there.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(TestRedis.Configuration(Database));
+        var settings = TestRedis.Configuration(Database);
+        settings["Redis:WriteMode"] = mode.ToString();
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(new ServiceIdentity(EventBusTestKit.Service));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddCspRedis();
         builder.AddCspEventBus();
         builder.Services.AddSingleton<IBeforeCommit>(_hook);
-        _host = builder.Build();
+        return builder.Build();
     }
 
     public void Dispose() => _host.Dispose();
@@ -112,11 +126,12 @@ public sealed class AggregateWriterTests : IDisposable
     /// <summary>A write whose extra condition is that the gate is open.</summary>
     private Task<long?> SaveBehindGateAsync(Kpi kpi) =>
         Writer.SaveAsync(Partnership, Key, kpi, 0, Audit.For<Kpi>(Manager, "record", "kpi", "KPI-01", null, kpi), [],
-            tx => tx.AddCondition(Condition.HashEqual(Gate, "state", "open")));
+            w => w.AddCondition(WriteCondition.HashEqual(Gate, "state", "open")));
 
     [Fact]
-    public async Task A_write_refused_with_its_version_unchanged_is_tried_once_more_after_a_topology_refresh()
+    public async Task A_transaction_refused_with_its_version_unchanged_is_tried_once_more_after_a_topology_refresh()
     {
+        UseTransactions();
         // The first attempt finds the gate closed, as a condition check that failed for a passing reason would; the second
         // finds it open. The version was never the problem, so the write is tried again instead of being called a conflict.
         _hook.OnAttempt = attempt => _db.HashSetAsync(Gate, "state", attempt == 1 ? "closed" : "open");
@@ -131,8 +146,9 @@ public sealed class AggregateWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_refusal_that_persists_is_reported_after_the_second_attempt_and_stores_nothing()
+    public async Task A_transaction_refusal_that_persists_is_reported_after_the_second_attempt_and_stores_nothing()
     {
+        UseTransactions();
         _hook.OnAttempt = _ => _db.HashSetAsync(Gate, "state", "closed");
 
         Assert.Null(await SaveBehindGateAsync(new Kpi("KPI-01", 7m)));
@@ -143,7 +159,51 @@ public sealed class AggregateWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_version_conflict_is_answered_at_once_without_a_retry_or_a_refresh()
+    public async Task A_script_refused_by_another_condition_is_answered_at_once_without_a_retry_a_refresh_or_any_write()
+    {
+        // The script says which condition failed: a refusal is an answer, not a doubt, so there is nothing to re-read or retry.
+        _hook.OnAttempt = _ => _db.HashSetAsync(Gate, "state", "closed");
+
+        Assert.Null(await SaveBehindGateAsync(new Kpi("KPI-01", 7m)));
+
+        Assert.Equal(1, _hook.Calls);
+        Assert.Equal(0, Refreshes);
+        Assert.False(await _db.KeyExistsAsync(Key));
+        Assert.Empty(await _host.Services.GetRequiredService<AuditLog>().ReadAsync(_db, Partnership));
+    }
+
+    [Fact]
+    public async Task A_write_with_events_wakes_every_replicas_dispatcher_from_inside_its_script()
+    {
+        var channel = Outbox.Outbox.WakeChannel(_host.Services.GetRequiredService<RedisKeys>(), new RedisOptions { Database = Database });
+        var woken = 0;
+        var subscriber = RedisServer.Instance.Connection.GetSubscriber();
+        await subscriber.SubscribeAsync(channel, (_, _) => Interlocked.Increment(ref woken));
+        try
+        {
+            var kpi = new Kpi("KPI-01", 5m);
+            Assert.Equal(1, await Writer.SaveAsync(Partnership, Key, kpi, 0, Audit.For<Kpi>(Manager, "record", "kpi", "KPI-01", null, kpi),
+                [PendingEvent.Of(new MeasurementRecorded("KPI-01", 5m), null)]));
+
+            await Eventually.TrueAsync(() => Volatile.Read(ref woken) == 1, "the write's script published the wake-up");
+            Assert.Single(await OutboxAsync());
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAllAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(RedisWriteMode.Script)]
+    [InlineData(RedisWriteMode.Transaction)]
+    public async Task A_version_conflict_is_answered_at_once_without_a_retry_or_a_refresh_in_either_mode(RedisWriteMode mode)
+    {
+        if (mode == RedisWriteMode.Transaction) UseTransactions();
+        await A_version_conflict_is_answered_at_once_without_a_retry_or_a_refresh();
+    }
+
+    private async Task A_version_conflict_is_answered_at_once_without_a_retry_or_a_refresh()
     {
         await _db.HashSetAsync(Gate, "state", "open");
         var theirs = new Kpi("KPI-01", 1m);
@@ -162,9 +222,9 @@ public sealed class AggregateWriterTests : IDisposable
     [Fact]
     public async Task A_refused_write_is_explained_by_the_stored_version_and_the_id_of_the_write_that_made_it()
     {
-        var tx = _db.CreateTransaction();
-        VersionedDocument.Write(tx, Key, new Kpi("KPI-01", 3m), 0, writeId: "mine");
-        Assert.True(await tx.ExecuteAsync());
+        var write = new RedisWrite();
+        VersionedDocument.Write(write, Key, new Kpi("KPI-01", 3m), 0, writeId: "mine");
+        Assert.True(await write.ExecuteAsync(_db));
 
         // The client said "not executed", but the stored version is the one this write made: it committed.
         Assert.Equal(RefusedWrite.CommittedAfterAll, await VersionedDocument.ExplainRefusalAsync(_db, Key, 0, "mine"));

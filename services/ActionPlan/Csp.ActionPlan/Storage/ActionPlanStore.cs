@@ -51,7 +51,7 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
 
     public Task<long?> SavePlanAsync(Plan plan, long expectedVersion, AuditEntry audit, IdempotentReply? reply = null) =>
         writer.SaveAsync(plan.PartnershipId, PlanKey(plan.PartnershipId, plan.Id), plan, expectedVersion, audit, [],
-            tx => _ = tx.SetAddAsync(keys.For(plan.PartnershipId, "plans"), plan.Id), reply);
+            w => w.SetAdd(keys.For(plan.PartnershipId, "plans"), plan.Id), reply);
 
     // Actions
     public Task<long> NextActionIdAsync(string partnershipId) => Db.StringIncrementAsync(keys.For(partnershipId, "action-seq"));
@@ -74,13 +74,13 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
         {
             if (references is not null)
             {
-                tx.AddCondition(Condition.HashEqual(PlanKey(action.PartnershipId, action.PlanId), "version", references.PlanVersion));
-                tx.AddCondition(Condition.HashEqual(PartnershipKey(action.PartnershipId), "version", references.PartnershipVersion));
+                tx.AddCondition(WriteCondition.HashEqual(PlanKey(action.PartnershipId, action.PlanId), "version", references.PlanVersion));
+                tx.AddCondition(WriteCondition.HashEqual(PartnershipKey(action.PartnershipId), "version", references.PartnershipVersion));
             }
-            _ = tx.SortedSetAddAsync(keys.For(action.PartnershipId, "actions"), action.Id, action.Id);
+            tx.SortedSetAdd(keys.For(action.PartnershipId, "actions"), action.Id, action.Id);
             if (newUpdates is { Count: > 0 })
-                _ = tx.ListRightPushAsync(UpdatesKey(action.PartnershipId, action.Id), newUpdates.Select(u => (RedisValue)StorageJson.Serialize(u)).ToArray());
-            if (seedRef is not null) _ = tx.HashSetAsync(keys.For(action.PartnershipId, "seed-refs"), seedRef, action.Id);
+                tx.ListRightPush(UpdatesKey(action.PartnershipId, action.Id), newUpdates.Select(u => (RedisValue)StorageJson.Serialize(u)).ToArray());
+            if (seedRef is not null) tx.HashSet(keys.For(action.PartnershipId, "seed-refs"), seedRef, action.Id);
         }, reply);
 
     /// <summary>The action's dated updates, oldest first.</summary>
@@ -99,7 +99,7 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
 
     public Task<long?> SaveRoundAsync(UpdateRound round, long expectedVersion, AuditEntry audit, IdempotentReply? reply = null) =>
         writer.SaveAsync(round.PartnershipId, RoundKey(round.PartnershipId, round.Id), round, expectedVersion, audit, [],
-            tx => _ = tx.SetAddAsync(keys.For(round.PartnershipId, "rounds"), round.Id), reply);
+            w => w.SetAdd(keys.For(round.PartnershipId, "rounds"), round.Id), reply);
 
     // Demo data: whether a seed reference has been loaded (so loading twice changes nothing).
     public async Task<bool> IsSeededAsync(string partnershipId, string seedRef) => await Db.HashExistsAsync(keys.For(partnershipId, "seed-refs"), seedRef);

@@ -80,7 +80,7 @@ public sealed class AuditLog(RedisKeys keys)
 {
     /// <summary>Queues the entry onto the partnership's audit stream and onto the entity's own, so one record's trail is
     /// read without scanning the partnership's.</summary>
-    public void Append(ITransaction tx, string partnershipId, AuditEntry entry)
+    public void Append(RedisWrite write, string partnershipId, AuditEntry entry)
     {
         NameValueEntry[] fields =
         [
@@ -93,8 +93,8 @@ public sealed class AuditLog(RedisKeys keys)
             new("after", entry.After ?? ""),
             new("correlationId", entry.CorrelationId ?? ""),
         ];
-        _ = tx.StreamAddAsync(keys.Audit(partnershipId), fields);
-        _ = tx.StreamAddAsync(EntityKey(partnershipId, entry.EntityType, entry.EntityId), fields);
+        write.StreamAdd(keys.Audit(partnershipId), fields);
+        write.StreamAdd(EntityKey(partnershipId, entry.EntityType, entry.EntityId), fields);
     }
 
     /// <summary>The trail of one record (e.g. action 42), newest first.</summary>

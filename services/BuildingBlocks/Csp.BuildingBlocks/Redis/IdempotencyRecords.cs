@@ -25,10 +25,10 @@ public sealed class IdempotencyRecords(AggregateWriter writer, RedisKeys keys)
 
     /// <summary>Queues the reply into the write's transaction, on condition that no request with the key has committed
     /// first (then nothing is written, and the endpoint sends that request's reply).</summary>
-    internal static void Queue(ITransaction tx, IdempotentReply reply)
+    internal static void Queue(RedisWrite write, IdempotentReply reply)
     {
-        tx.AddCondition(Condition.KeyNotExists(reply.Key));
-        _ = tx.HashSetAsync(reply.Key,
+        write.AddCondition(WriteCondition.KeyNotExists(reply.Key));
+        write.HashSet(reply.Key,
         [
             new HashEntry("fingerprint", reply.Fingerprint),
             new HashEntry("status", reply.Reply.Status),
@@ -36,6 +36,6 @@ public sealed class IdempotencyRecords(AggregateWriter writer, RedisKeys keys)
             new HashEntry("location", reply.Reply.Location ?? ""),
             new HashEntry("version", reply.Reply.Version?.ToString(CultureInfo.InvariantCulture) ?? ""),
         ]);
-        _ = tx.KeyExpireAsync(reply.Key, reply.Expiry);
+        write.KeyExpire(reply.Key, reply.Expiry);
     }
 }

@@ -20,4 +20,8 @@ public sealed class RedisOptions
     /// </summary>
     [RegularExpression(@"^[^{}]*$", ErrorMessage = "Redis:KeyPrefix must not contain '{' or '}' (it would change the keys' hash slot).")]
     public string KeyPrefix { get; set; } = "";
+
+    /// <summary>How a write is sent: one Lua script (the way), or the earlier MULTI/EXEC transaction (kept only so that
+    /// <c>make bench</c> can print both in one run; see <see cref="RedisWrite"/>).</summary>
+    public RedisWriteMode WriteMode { get; set; } = RedisWriteMode.Script;
 }

@@ -6,9 +6,9 @@ namespace Csp.BuildingBlocks.Redis;
 public sealed record Versioned<T>(T Value, long Version);
 
 /// <summary>
-/// Aggregates are stored as a hash <c>{data, version}</c> in <see cref="StorageJson"/>. Writes go into a transaction whose
-/// condition is the version the writer read: a stale writer's transaction does not execute, so nothing is written (the API
-/// turns that into 412).
+/// Aggregates are stored as a hash <c>{data, version}</c> in <see cref="StorageJson"/>. Writes go into a
+/// <see cref="RedisWrite"/> whose first condition is the version the writer read: a stale writer's write is refused, so
+/// nothing is written (the API turns that into 412).
 /// </summary>
 public static class VersionedDocument
 {
@@ -45,31 +45,32 @@ public static class VersionedDocument
 
     /// <summary>Queues a rewrite of a document in a newer format, keeping its version (its content, and so its ETag, is
     /// unchanged), on condition that it is still at <paramref name="version"/>.</summary>
-    public static void Rewrite(ITransaction tx, string key, string json, long version)
+    public static void Rewrite(RedisWrite write, string key, string json, long version)
     {
-        tx.AddCondition(Condition.HashEqual(key, VersionField, version));
-        _ = tx.HashSetAsync(key, DataField, json);
+        write.AddCondition(WriteCondition.HashEqual(key, VersionField, version));
+        write.HashSet(key, DataField, json);
     }
 
     /// <summary>Queues a write of <paramref name="value"/> as version <paramref name="expectedVersion"/> + 1.
     /// <paramref name="expectedVersion"/> 0 means "must not exist yet".</summary>
-    public static long Write<T>(ITransaction tx, string key, T value, long expectedVersion, string? writeId = null)
+    public static long Write<T>(RedisWrite write, string key, T value, long expectedVersion, string? writeId = null)
     {
-        tx.AddCondition(expectedVersion == 0
-            ? Condition.KeyNotExists(key)
-            : Condition.HashEqual(key, VersionField, expectedVersion));
+        write.AddCondition(expectedVersion == 0
+            ? WriteCondition.KeyNotExists(key)
+            : WriteCondition.HashEqual(key, VersionField, expectedVersion));
         var next = expectedVersion + 1;
         HashEntry[] fields = writeId is null
             ? [new HashEntry(DataField, StorageJson.Serialize(value)), new HashEntry(VersionField, next)]
             : [new HashEntry(DataField, StorageJson.Serialize(value)), new HashEntry(VersionField, next), new HashEntry(WriteField, writeId)];
-        _ = tx.HashSetAsync(key, fields);
+        write.HashSet(key, fields);
         return next;
     }
 
     /// <summary>
-    /// Why a transaction written by <see cref="Write{T}"/> with <paramref name="writeId"/> came back "not executed", read
-    /// afresh from the store. The client reports "not executed" for more than a failed condition: a condition check that
-    /// got an error reply (a cluster node that is loading, down or not the slot's owner) or timed out counts as failed.
+    /// Why a write made by <see cref="Write{T}"/> with <paramref name="writeId"/> came back without a clear answer, read
+    /// afresh from the store: a transaction reported "not executed" (the client reports that for more than a failed
+    /// condition: a condition check that got an error reply or timed out counts as failed), or a script whose reply was
+    /// lost (a time-out or a broken connection: it may or may not have run).
     /// </summary>
     public static async Task<RefusedWrite> ExplainRefusalAsync(IDatabaseAsync db, string key, long expectedVersion, string writeId)
     {

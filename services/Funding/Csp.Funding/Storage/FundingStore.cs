@@ -67,7 +67,7 @@ public sealed class FundingStore(AggregateWriter writer, RedisKeys keys, AuditLo
 
     public Task<long?> SaveProgrammeAsync(Programme programme, long expectedVersion, AuditEntry entry, IdempotentReply? reply = null) =>
         writer.SaveAsync(FunderPartition(programme.FunderId), ProgrammeKey(programme.FunderId, programme.Id), programme, expectedVersion, entry, [],
-            tx => _ = tx.SetAddAsync(keys.For(FunderPartition(programme.FunderId), "programmes"), programme.Id), reply);
+            w => w.SetAdd(keys.For(FunderPartition(programme.FunderId), "programmes"), programme.Id), reply);
 
     // Allocations
 
@@ -124,16 +124,16 @@ public sealed class FundingStore(AggregateWriter writer, RedisKeys keys, AuditLo
         var key = AllocationKey(p, allocation.Id);
         return await writer.SaveAsync(p, key, allocation, expectedVersion, entry, events, tx =>
         {
-            foreach (var actionId in unlessCompleted ?? []) tx.AddCondition(Condition.HashNotExists(CompletedActionsKey(p), actionId));
-            if (expectedVersion == 0) _ = tx.SetAddAsync(keys.For(p, "allocations"), allocation.Id);
-            _ = tx.StringSetAsync(SummaryKey(p, allocation.Id), StorageJson.Serialize(AllocationSummary.Of(allocation)));
+            foreach (var actionId in unlessCompleted ?? []) tx.AddCondition(WriteCondition.HashNotExists(CompletedActionsKey(p), actionId));
+            if (expectedVersion == 0) tx.SetAdd(keys.For(p, "allocations"), allocation.Id);
+            tx.StringSet(SummaryKey(p, allocation.Id), StorageJson.Serialize(AllocationSummary.Of(allocation)));
             foreach (var actionId in allocation.Projects.SelectMany(x => x.Actions).Select(a => a.ActionId).Distinct())
-                _ = tx.SetAddAsync(ActionAllocationsKey(p, actionId), allocation.Id);
+                tx.SetAdd(ActionAllocationsKey(p, actionId), allocation.Id);
             if (newSpend is { Count: > 0 })
             {
                 // The list's length must be what the allocation counted before these entries: entry ids are list positions.
-                tx.AddCondition(Condition.ListLengthEqual(SpendKey(p, allocation.Id), allocation.SpendEntries - newSpend.Count));
-                _ = tx.ListRightPushAsync(SpendKey(p, allocation.Id), newSpend.Select(s => (RedisValue)StorageJson.Serialize(s)).ToArray());
+                tx.AddCondition(WriteCondition.ListLengthEqual(SpendKey(p, allocation.Id), allocation.SpendEntries - newSpend.Count));
+                tx.ListRightPush(SpendKey(p, allocation.Id), newSpend.Select(s => (RedisValue)StorageJson.Serialize(s)).ToArray());
             }
         }, reply);
     }

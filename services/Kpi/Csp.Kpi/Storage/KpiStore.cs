@@ -63,8 +63,8 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
         if (expectedVersion == 0) await RegisterPartnershipAsync(kpi.PartnershipId);
         return await writer.SaveAsync(kpi.PartnershipId, DefKey(kpi.PartnershipId, kpi.Code), kpi, expectedVersion, auditEntry, events, tx =>
         {
-            _ = tx.SortedSetAddAsync(keys.For(kpi.PartnershipId, "defs"), kpi.Code, 0);
-            _ = tx.HashSetAsync(VersionsKey(kpi.PartnershipId, kpi.Code), kpi.Version, StorageJson.Serialize(kpi));
+            tx.SortedSetAdd(keys.For(kpi.PartnershipId, "defs"), kpi.Code, 0);
+            tx.HashSet(VersionsKey(kpi.PartnershipId, kpi.Code), kpi.Version, StorageJson.Serialize(kpi));
             Restamp(tx, kpi.PartnershipId);
             SeedRef(tx, kpi.PartnershipId, seedRef);
         }, reply);
@@ -169,19 +169,19 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
                 var code = w.Series.Code;
                 if (w.Measurements.Count > 0)
                 {
-                    _ = tx.ListRightPushAsync(LogKey(partnershipId, code), w.Measurements.Select(m => (RedisValue)StorageJson.Serialize(m)).ToArray());
-                    _ = tx.HashSetAsync(CurrentKey(partnershipId, code), w.Measurements.Select(m => new HashEntry(Field(m.Period), StorageJson.Serialize(m))).ToArray());
+                    tx.ListRightPush(LogKey(partnershipId, code), w.Measurements.Select(m => (RedisValue)StorageJson.Serialize(m)).ToArray());
+                    tx.HashSet(CurrentKey(partnershipId, code), w.Measurements.Select(m => new HashEntry(Field(m.Period), StorageJson.Serialize(m))).ToArray());
                 }
                 if (w.Rows.Count > 0)
                 {
-                    _ = tx.HashSetAsync(CardKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), StorageJson.Serialize(r))).ToArray());
-                    _ = tx.HashSetAsync(ValuesKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), r.Value.ToString(CultureInfo.InvariantCulture))).ToArray());
+                    tx.HashSet(CardKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), StorageJson.Serialize(r))).ToArray());
+                    tx.HashSet(ValuesKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), r.Value.ToString(CultureInfo.InvariantCulture))).ToArray());
                 }
             }
             Restamp(tx, partnershipId);
             SeedRef(tx, partnershipId, seedRef);
             if (inputs is { } i)
-                tx.AddCondition(i.Version == 0 ? Condition.KeyNotExists(InputsVersionKey(partnershipId, i.Kind)) : Condition.StringEqual(InputsVersionKey(partnershipId, i.Kind), i.Version));
+                tx.AddCondition(i.Version == 0 ? WriteCondition.KeyNotExists(InputsVersionKey(partnershipId, i.Kind)) : WriteCondition.StringEqual(InputsVersionKey(partnershipId, i.Kind), i.Version));
         }, reply);
     }
 
@@ -213,18 +213,18 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     /// repeats a stamp a cached copy was built at.</summary>
     public async Task<string?> GetScorecardStampAsync(string partnershipId) => (string?)await Db.StringGetAsync(keys.For(partnershipId, "scorecard-stamp"));
 
-    private void Restamp(ITransaction tx, string partnershipId) =>
-        _ = tx.StringSetAsync(keys.For(partnershipId, "scorecard-stamp"), Guid.NewGuid().ToString("N"));
+    private void Restamp(RedisWrite tx, string partnershipId) =>
+        tx.StringSet(keys.For(partnershipId, "scorecard-stamp"), Guid.NewGuid().ToString("N"));
 
     public async Task<bool> IsSeededAsync(string partnershipId, string seedRef) => await Db.HashExistsAsync(SeedRefsKey(partnershipId), seedRef);
 
     public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(string partnershipId, string code) => audit.ReadEntityAsync(Db, partnershipId, "kpi", code);
 
-    private void SeedRef(ITransaction tx, string partnershipId, string? seedRef)
+    private void SeedRef(RedisWrite tx, string partnershipId, string? seedRef)
     {
         if (seedRef is null) return;
-        tx.AddCondition(Condition.HashNotExists(SeedRefsKey(partnershipId), seedRef));
-        _ = tx.HashSetAsync(SeedRefsKey(partnershipId), seedRef, "1");
+        tx.AddCondition(WriteCondition.HashNotExists(SeedRefsKey(partnershipId), seedRef));
+        tx.HashSet(SeedRefsKey(partnershipId), seedRef, "1");
     }
 
     /// <summary>The list of partnerships with KPIs lives outside any partnership's slot: written first (adding twice is

@@ -81,14 +81,14 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog a
         var key = RiskKey(risk.PartnershipId, risk.Id);
         return await writer.SaveAsync(risk.PartnershipId, key, risk, expectedVersion, auditEntry, events, tx =>
         {
-            foreach (var actionId in unlessCompleted ?? []) tx.AddCondition(Condition.HashNotExists(CompletedActionsKey(risk.PartnershipId), actionId));
-            _ = tx.SortedSetAddAsync(keys.For(risk.PartnershipId, "risks"), risk.Id, risk.Id);
+            foreach (var actionId in unlessCompleted ?? []) tx.AddCondition(WriteCondition.HashNotExists(CompletedActionsKey(risk.PartnershipId), actionId));
+            tx.SortedSetAdd(keys.For(risk.PartnershipId, "risks"), risk.Id, risk.Id);
             if (newAssessments is { Count: > 0 }) AppendHistory(tx, key, newAssessments);
-            foreach (var m in risk.Mitigations) _ = tx.SetAddAsync(ActionRisksKey(risk.PartnershipId, m.ActionId), risk.Id);
+            foreach (var m in risk.Mitigations) tx.SetAdd(ActionRisksKey(risk.PartnershipId, m.ActionId), risk.Id);
             if (seedRef is not null)
             {
-                tx.AddCondition(Condition.HashNotExists(SeedRefsKey(risk.PartnershipId), seedRef));
-                _ = tx.HashSetAsync(SeedRefsKey(risk.PartnershipId), seedRef, risk.Id);
+                tx.AddCondition(WriteCondition.HashNotExists(SeedRefsKey(risk.PartnershipId), seedRef));
+                tx.HashSet(SeedRefsKey(risk.PartnershipId), seedRef, risk.Id);
             }
         }, reply);
     }
@@ -155,10 +155,10 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog a
         for (var attempt = 0; attempt < 3; attempt++)
         {
             if (Upgrade(key, stored.Value) is not { } upgraded) return new(VersionedDocument.Deserialize<RiskEntry>(key, stored.Value), stored.Version);
-            var tx = Db.CreateTransaction();
+            var tx = new RedisWrite();
             VersionedDocument.Rewrite(tx, key, upgraded.Json, stored.Version);
             AppendHistory(tx, key, upgraded.History);
-            if (await tx.ExecuteAsync())
+            if (await writer.TryWriteAsync(tx))
             {
                 logger.LogInformation("Risk {Key} migrated: {Count} assessments moved beside it", key, upgraded.History.Count);
                 return new(VersionedDocument.Deserialize<RiskEntry>(key, upgraded.Json), stored.Version);
@@ -182,8 +182,8 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog a
     }
 
     /// <summary>Adding the same assessment twice changes nothing (same member, same score).</summary>
-    private static void AppendHistory(ITransaction tx, string riskKey, IEnumerable<Assessment> assessments) =>
-        _ = tx.SortedSetAddAsync(HistoryKey(riskKey),
+    private static void AppendHistory(RedisWrite tx, string riskKey, IEnumerable<Assessment> assessments) =>
+        tx.SortedSetAdd(HistoryKey(riskKey),
             assessments.Select(a => new SortedSetEntry(StorageJson.Serialize(a), a.At.ToUnixTimeMilliseconds())).ToArray());
 
     /// <summary>The list of partnerships with a register lives outside any partnership's slot, so it cannot join a
