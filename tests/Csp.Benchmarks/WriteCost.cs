@@ -95,7 +95,7 @@ internal static class WriteCost
                     ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
                     ["Logging:LogLevel:Default"] = "Error",
                     ["Logging:LogLevel:Yarp"] = "None",
-                    ["Ports:Management"] = "0", // two gateways in one run: any free port each
+                    ["Ports:Management"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), // two gateways in one run
                 });
             });
             await gateway.StartAsync();

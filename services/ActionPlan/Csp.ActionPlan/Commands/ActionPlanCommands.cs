@@ -130,15 +130,17 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
     /// If-Match, a stale ETag is refused (412); without it the update is appended to whatever is current (an update adds
     /// to the history, it does not overwrite another partner's). A status change causes <c>action.status-changed</c>, and
     /// completion <c>action.completed</c> too.</summary>
+    /// <param name="readAhead">The action's read, already sent (the endpoint starts it beside the partnership's read, so
+    /// both share one round trip): used by the first attempt; a retry reads afresh.</param>
     public async Task<Outcome<Versioned<PlanAction>>> RecordUpdateAsync(Member<Partnership> member, long id, UpdateDraft draft, IfMatch? ifMatch,
-        IdempotentWrite<Versioned<PlanAction>>? once = null)
+        IdempotentWrite<Versioned<PlanAction>>? once = null, Task<Versioned<PlanAction>?>? readAhead = null)
     {
         var caller = member.Caller;
         var errors = new ValidationErrors();
         var details = draft.Validate(errors);
         return await OptimisticConcurrency.RetryAsync<Versioned<PlanAction>>(ifMatch, async () =>
         {
-            var current = await store.GetActionAsync(member.PartnershipId, id);
+            var current = Interlocked.Exchange(ref readAhead, null) is { } read ? await read : await store.GetActionAsync(member.PartnershipId, id);
             if (current is null) return Outcome<Versioned<PlanAction>>.NotFound($"Action {id}");
             if (!AccessRules.CanUpdate(caller, current.Value))
                 return Outcome<Versioned<PlanAction>>.Forbidden($"Only partners of the lead agency ({current.Value.LeadAgencyId}) or the manager update this action.");
