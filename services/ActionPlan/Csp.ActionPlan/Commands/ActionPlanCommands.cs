@@ -122,7 +122,7 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
 
         var revised = current.Value.Revise(definition);
         var version = await store.SaveActionAsync(revised, current.Version, audit.For(caller, "action.revised", "action", id, current.Value, revised), [],
-            references: references);
+            references: references, before: current.Value);
         return version is null ? Outcome<Versioned<PlanAction>>.Stale() : Outcome<Versioned<PlanAction>>.Ok(new(revised, version.Value));
     }
 
@@ -170,7 +170,7 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
         {
             if (!current.Value.TryRaiseOverdue(today, out var marked)) continue;
             var version = await store.SaveActionAsync(marked, current.Version,
-                audit.For(Caller.System, "action.overdue-raised", "action", marked.Id, current.Value, marked), ActionEvents.Overdue(marked));
+                audit.For(Caller.System, "action.overdue-raised", "action", marked.Id, current.Value, marked), ActionEvents.Overdue(marked), before: current.Value);
             if (version is null) continue;
             raised++;
             logger.LogInformation("Action {ActionId} in {PartnershipId} overdue since {DueDate}", marked.Id, partnershipId, marked.DueDate);
