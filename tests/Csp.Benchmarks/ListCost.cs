@@ -103,21 +103,32 @@ internal static class ListCost
 
     private static async Task<(WebApplication Gateway, Uri Address)> StartGatewayAsync(Uri service)
     {
-        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var gateway = GatewayApp.Build(["--environment=Testing"], b => // the development issuer is refused in Production
+        for (var attempt = 1; ; attempt++)
         {
-            b.WebHost.UseUrls(address.ToString().TrimEnd('/'));
-            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(TestAuth.Configuration)
+            var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+            var gateway = GatewayApp.Build(["--environment=Testing"], b => // the development issuer is refused in Production
             {
-                ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = service.ToString(),
-                ["RateLimiting:PermitsPerMinute"] = "1000000",
-                ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
-                ["Logging:LogLevel:Default"] = "Error",
-                ["Logging:LogLevel:Yarp"] = "None",
+                b.WebHost.UseUrls(address.ToString().TrimEnd('/'));
+                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(TestAuth.Configuration)
+                {
+                    ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = service.ToString(),
+                    ["RateLimiting:PermitsPerMinute"] = "1000000",
+                    ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
+                    ["Ports:Management"] = FreePort.Next().ToString(CultureInfo.InvariantCulture), // two gateways in this process
+                    ["Logging:LogLevel:Default"] = "Error",
+                    ["Logging:LogLevel:Yarp"] = "None",
+                });
             });
-        });
-        await gateway.StartAsync();
-        return (gateway, address);
+            try
+            {
+                await gateway.StartAsync();
+                return (gateway, address);
+            }
+            catch (IOException) when (attempt < 3) // a free port taken by another process meanwhile
+            {
+                await gateway.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>A partnership with six agencies, a plan with four priorities and <paramref name="count"/> actions of mixed
