@@ -85,6 +85,7 @@ internal static class ListCost
         await indexGateway.DisposeAsync();
         await scanGateway.StopAsync();
         await scanGateway.DisposeAsync();
+        var riskRows = await RunRisksAsync(requests, timeCap);
 
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Filtered page of 50 through the gateway: 200 vs 2,000 actions, old path (scan) vs indexed, {Concurrency} concurrent clients, up to {requests} requests per row, {Environment.ProcessorCount} cores, real Redis, loopback HTTP (seeded {sizes.Sum(s => s.Actions)} actions in {seeding.Elapsed.TotalSeconds:0.0} s)");
@@ -98,10 +99,101 @@ internal static class ListCost
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"{query,-32} index/scan: 200 {Row("index", 200).PerSecond / Row("scan", 200).PerSecond,6:0.00}x  2,000 {Row("index", 2000).PerSecond / Row("scan", 2000).PerSecond,6:0.00}x   2,000/200: scan {Row("scan", 2000).PerSecond / Row("scan", 200).PerSecond,5:0.00}  index {Row("index", 2000).PerSecond / Row("index", 200).PerSecond,5:0.00}  (p50 2,000/200: scan {Row("scan", 2000).P50 / Row("scan", 200).P50:0.00}, index {Row("index", 2000).P50 / Row("index", 200).P50:0.00})");
         }
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Risk register page of 50 through the gateway: 200 vs 2,000 risks, old path (scan) vs indexed, {Concurrency} concurrent clients");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"query",-32} {"path",-6} {"risks",7} {"total",6} {"req/s",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"errors",7}");
+        foreach (var (query, mode, size, total, r) in riskRows)
+            text.AppendLine(CultureInfo.InvariantCulture, $"{query,-32} {mode,-6} {size,7} {total,6} {r.PerSecond,8:0} {r.P50,8:0.00} {r.P95,8:0.00} {r.P99,8:0.00} {r.Errors,7}");
+        foreach (var query in riskRows.Select(r => r.Query).Distinct())
+        {
+            Result Row(string mode, int size) => riskRows.Single(r => r.Query == query && r.Mode == mode && r.Size == size).Result;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{query,-32} index/scan: 200 {Row("index", 200).PerSecond / Row("scan", 200).PerSecond,6:0.00}x  2,000 {Row("index", 2000).PerSecond / Row("scan", 2000).PerSecond,6:0.00}x   2,000/200: scan {Row("scan", 2000).PerSecond / Row("scan", 200).PerSecond,5:0.00}  index {Row("index", 2000).PerSecond / Row("index", 200).PerSecond,5:0.00}");
+        }
         return text.ToString();
     }
 
-    private static async Task<(WebApplication Gateway, Uri Address)> StartGatewayAsync(Uri service)
+    /// <summary>The same comparison for the risk register: two risk instances (Risk:ListMode Scan and Index) on one database,
+    /// each behind its own gateway; risks in three registers, ratings across the matrix, a fifth closed.</summary>
+    private static async Task<List<(string Query, string Mode, int Size, long Total, Result Result)>> RunRisksAsync(int requests, TimeSpan timeCap)
+    {
+        var db = RedisServer.Instance.TakeDatabase();
+        var redis = RedisServer.Instance.Connection.GetDatabase(db);
+        Dictionary<string, string?> Settings(string mode)
+        {
+            var settings = TestRedis.ServiceSettings(db);
+            settings["Logging:LogLevel:Default"] = "Warning";
+            settings["RateLimiting:PermitsPerMinute"] = "1000000";
+            settings["Risk:Reviews:ScanInterval"] = "01:00:00";
+            settings["Risk:ListMode"] = mode;
+            return settings;
+        }
+        await using var indexed = await RunningApp.StartAsync(Csp.Risk.RiskApp.Build, Settings("Index"));
+        await using var scan = await RunningApp.StartAsync(Csp.Risk.RiskApp.Build, Settings("Scan"));
+        var (indexGateway, indexGatewayAddress) = await StartGatewayAsync(indexed.BaseAddress, "risk");
+        var (scanGateway, scanGatewayAddress) = await StartGatewayAsync(scan.BaseAddress, "risk");
+
+        var sizes = new (string Partnership, int Risks)[] { ("bench-small", 200), ("bench-large", 2000) };
+        string[] registers = ["csp", "medway-task-force", "asb"];
+        string[] cells = ["A1", "B2", "C3", "D3", "E1", "F4", "C1", "A4", "D2", "E4", "B4", "F1"];
+        foreach (var (partnership, count) in sizes)
+        {
+            var change = new Csp.Contracts.IntegrationEvents.PartnershipChanged(partnership, partnership, [new Csp.Contracts.IntegrationEvents.PartnershipAgency("bench-council", "Bench Council", true)], 1);
+            await redis.StreamAddAsync($"events:{Csp.Contracts.IntegrationEvents.PartnershipChanged.Topic}", "event",
+                Csp.BuildingBlocks.EventBus.CloudEventEnvelope.Create(change, "/csp/actionplan", partnership, null, DateTimeOffset.UtcNow).ToJson());
+            await Eventually.TrueAsync(async () => await redis.KeyExistsAsync($"risk:{{{partnership}}}:partnership"), "the risk service knows the partnership");
+            using var manager = indexed.Client(TestUser.Manager(partnership) with { Agency = "bench-council" });
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    var random = new Random(i * 7919 + count);
+                    var created = await manager.PostAsJsonAsync($"/api/partnerships/{partnership}/risks", new
+                    {
+                        register = registers[random.Next(registers.Length)], title = $"Risk {i}", owningAgencyId = "bench-council", owner = "CSM",
+                        treatment = "treat", reviewFrequency = "quarterly", current = cells[random.Next(cells.Length)], rationale = "First assessment.",
+                    });
+                    created.EnsureSuccessStatusCode();
+                    if (random.Next(5) != 0) continue;
+                    var id = (long)(await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+                    (await manager.PostAsJsonAsync($"/api/partnerships/{partnership}/risks/{id}/close", new { reason = "Done." })).EnsureSuccessStatusCode();
+                }
+            }));
+        }
+
+        HttpClient Client(Uri baseAddress, string partnership)
+        {
+            var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = baseAddress };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestAuth.Token(TestUser.Board(partnership)));
+            return client;
+        }
+        var rows = new List<(string Query, string Mode, int Size, long Total, Result Result)>();
+        foreach (var query in new[] { "register=csp&band=amber", "status=all" })
+            foreach (var (partnership, size) in sizes)
+            {
+                var path = $"/api/partnerships/{partnership}/risks?{query}&pageSize=50";
+                using var viaScan = Client(scanGatewayAddress, partnership);
+                using var viaIndex = Client(indexGatewayAddress, partnership);
+                var fromScan = await viaScan.GetFromJsonAsync<JsonObject>(path);
+                var fromIndex = await viaIndex.GetFromJsonAsync<JsonObject>(path);
+                if (fromScan!.ToJsonString() != fromIndex!.ToJsonString()) throw new InvalidOperationException($"The scan and the index disagree on {path}");
+                foreach (var (mode, client) in new[] { ("scan", viaScan), ("index", viaIndex) })
+                {
+                    for (var i = 0; i < 50; i++) (await client.GetAsync(path)).Dispose(); // warm
+                    rows.Add((query, mode, size, (long)fromIndex["total"]!, await MeasureAsync(client, path, requests, timeCap)));
+                }
+            }
+        foreach (var gateway in new[] { indexGateway, scanGateway })
+        {
+            await gateway.StopAsync();
+            await gateway.DisposeAsync();
+        }
+        return rows;
+    }
+
+    private static async Task<(WebApplication Gateway, Uri Address)> StartGatewayAsync(Uri service, string cluster = "actionplan")
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -111,7 +203,7 @@ internal static class ListCost
                 b.WebHost.UseUrls(address.ToString().TrimEnd('/'));
                 b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(TestAuth.Configuration)
                 {
-                    ["ReverseProxy:Clusters:actionplan:Destinations:primary:Address"] = service.ToString(),
+                    [$"ReverseProxy:Clusters:{cluster}:Destinations:primary:Address"] = service.ToString(),
                     ["RateLimiting:PermitsPerMinute"] = "1000000",
                     ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
                     ["Ports:Management"] = FreePort.Next().ToString(CultureInfo.InvariantCulture), // two gateways in this process

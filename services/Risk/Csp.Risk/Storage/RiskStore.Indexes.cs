@@ -6,6 +6,14 @@ using StackExchange.Redis;
 
 namespace Csp.Risk.Storage;
 
+/// <summary><c>Risk:ListMode</c>: <c>Index</c> (the default) or <c>Scan</c>, the path before the indexes (every risk read
+/// and filtered), kept only so the benchmark can measure both in one run.</summary>
+public sealed class RiskListOptions
+{
+    public const string Key = "Risk:ListMode";
+    public bool Scan { get; set; }
+}
+
 /// <summary>
 /// The register list's indexes (under the partnership's hash tag, written in each risk's own transaction): sorted sets
 /// scored by risk id, one per filter value: <c>risk:{p}:ix:register:{slug}</c>, <c>ix:band:{band}</c> (the current
@@ -46,7 +54,7 @@ public sealed partial class RiskStore
     /// <see cref="RiskFilter.Matches"/> confirms each document read (one changed between the two reads is left out).</summary>
     public async Task<(IReadOnlyList<Versioned<RiskEntry>> Items, int Total)> QueryRisksAsync(string partnershipId, RiskFilter filter, int skip, int? take)
     {
-        if (await QueryIndexesAsync(partnershipId, filter, skip, take) is { } page) return page;
+        if (!listOptions.Value.Scan && await QueryIndexesAsync(partnershipId, filter, skip, take) is { } page) return page;
         if (await RebuildIndexesAsync(partnershipId) && await QueryIndexesAsync(partnershipId, filter, skip, take) is { } rebuilt) return rebuilt;
         // Another replica is building them: read every risk meanwhile.
         var matching = (await ListRisksAsync(partnershipId)).Where(r => filter.Matches(r.Value)).OrderBy(r => r.Value.Id).ToList();

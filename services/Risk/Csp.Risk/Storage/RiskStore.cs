@@ -19,7 +19,8 @@ namespace Csp.Risk.Storage;
 /// partnership copy, <c>risk:{p}:partnership</c>, is kept by the building blocks' <c>KnownPartnershipStore</c>.)
 /// It stores what the commands give it; it decides no rule and no event.
 /// </summary>
-public sealed partial class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog audit, ReplicaIdentity replica, ILogger<RiskStore> logger)
+public sealed partial class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog audit, ReplicaIdentity replica, ILogger<RiskStore> logger,
+    Microsoft.Extensions.Options.IOptions<RiskListOptions> listOptions)
 {
     private IDatabase Db => writer.Database;
 
