@@ -13,7 +13,7 @@ namespace Csp.ActionPlan.Storage;
 /// Redis storage for the action plan. Keys (all under the partnership's hash tag):
 /// <c>actionplan:{p}:partnership</c>, <c>actionplan:{p}:plan:{id}</c> + set <c>plans</c>, <c>actionplan:{p}:action:{id}</c> +
 /// sorted set <c>actions</c> + counter <c>action-seq</c> + list <c>action:{id}:updates</c>, <c>actionplan:{p}:round:{id}</c> +
-/// set <c>rounds</c>, hash <c>seed-refs</c> (demo data). The list of partnerships is <c>actionplan:partnerships</c>.
+/// set <c>rounds</c>, hash <c>seed-refs</c> (demo data), the list indexes <c>ix:*</c> (ActionPlanStore.Indexes.cs). The list of partnerships is <c>actionplan:partnerships</c>.
 /// Documents are in <see cref="StorageJson"/>. Each save stores the events and audit entry it is given (the commands decide
 /// them) in the same transaction.
 /// </summary>

@@ -14,7 +14,7 @@ namespace Csp.Risk.Storage;
 /// <c>risk:{p}:risk:{id}</c> + sorted set <c>risks</c> + counter <c>risk-seq</c>, the risk's assessment history
 /// <c>risk:{p}:risk:{id}:assessments</c> (a sorted set of assessments scored by when they were made, written in the same
 /// transaction as the risk), the reverse index <c>risk:{p}:action-risks:{actionId}</c> (set of risk ids an action
-/// mitigates), <c>risk:{p}:completed-actions</c>, <c>risk:{p}:seed-refs</c> (demo data). The partnerships that have a
+/// mitigates), <c>risk:{p}:completed-actions</c>, <c>risk:{p}:seed-refs</c> (demo data), the list indexes <c>risk:{p}:ix:*</c> (RiskStore.Indexes.cs). The partnerships that have a
 /// register are <c>risk:partnerships</c> (another slot: written before the transaction, see docs/architecture.md). (The
 /// partnership copy, <c>risk:{p}:partnership</c>, is kept by the building blocks' <c>KnownPartnershipStore</c>.)
 /// It stores what the commands give it; it decides no rule and no event.
