@@ -166,7 +166,15 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
     {
         var raised = 0;
         var today = Today;
-        foreach (var current in await store.ListActionsAsync(partnershipId))
+        // Only the overdue actions are read (the list's indexes); marking one does not move it out of them, so paging holds.
+        var overdue = new List<Versioned<PlanAction>>();
+        for (var page = 1; ; page++)
+        {
+            var found = await store.QueryActionsAsync(partnershipId, new ActionQuery(Overdue: true, Page: page, PageSize: ActionQuery.MaxPageSize), today);
+            overdue.AddRange(found.Items);
+            if ((long)page * ActionQuery.MaxPageSize >= found.Total) break;
+        }
+        foreach (var current in overdue)
         {
             if (!current.Value.TryRaiseOverdue(today, out var marked)) continue;
             var version = await store.SaveActionAsync(marked, current.Version,
