@@ -39,6 +39,14 @@ if (args.Contains("writes"))
     return;
 }
 
+if (args.Contains("lists"))
+{
+    // Only the filtered action list, 200 vs 2,000 actions, scan vs indexes: dotnet run -c Release -- lists
+    Console.WriteLine(await ListCost.RunAsync());
+    await RedisServer.Instance.DisposeAsync();
+    return;
+}
+
 if (args.Contains("reassessment"))
 {
     // Only the risk reassessment cost: dotnet run -c Release -- reassessment
@@ -167,6 +175,7 @@ Console.WriteLine();
 Console.WriteLine(await KpiCost.RunAsync());
 Console.WriteLine(await FundingOverviewCost.RunAsync());
 Console.WriteLine(await WriteCost.RunAsync());
+Console.WriteLine(await ListCost.RunAsync());
 await RedisServer.Instance.DisposeAsync();
 
 internal sealed record Result(string Name, int Count, int Errors, double PerSecond, double P50, double P95, double P99);

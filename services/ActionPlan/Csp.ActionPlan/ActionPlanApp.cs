@@ -24,6 +24,7 @@ public static class ActionPlanApp
         builder.AddServiceDefaults(ServiceName);
         builder.AddCspEventBus();
         builder.Services.AddSingleton<ActionPlanStore>();
+        builder.Services.Configure<ActionListOptions>(o => o.Mode = builder.Configuration.GetValue(ActionListOptions.Key, ActionListMode.Index));
         builder.Services.AddSingleton<IPartnershipLookup<Partnership>, ActionPlanPartnerships>();
         builder.Services.AddScoped<ActionPlanCommands>();
         builder.Services.AddSingleton<ActionPlanMetrics>();

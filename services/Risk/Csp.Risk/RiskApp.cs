@@ -49,6 +49,7 @@ public static class RiskApp
         // context (Grpc.Net.Client carries the current activity's traceparent).
         builder.Services.AddCspGrpcClient<ActionPlanQueries.ActionPlanQueriesClient>(sp => sp.GetRequiredService<IOptions<RiskOptions>>().Value.ActionPlanGrpc);
         builder.Services.AddSingleton<RiskStore>();
+        builder.Services.Configure<RiskListOptions>(o => o.Scan = string.Equals(builder.Configuration[RiskListOptions.Key], "Scan", StringComparison.OrdinalIgnoreCase));
         // The partnership copy: partnership.changed, and a full copy from the action plan (through the client above) when incomplete.
         builder.AddPartnershipCopy();
         builder.Services.AddScoped<RiskCommands>();

@@ -38,11 +38,9 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
         if (!errors.IsEmpty)
             throw new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))));
         var today = UkTime.Today(clock);
-        var stored = await store.ListActionsAsync(request.PartnershipId);
-        var versions = stored.ToDictionary(a => a.Value.Id, a => a.Version);
-        var page = query.Apply(stored.Select(a => a.Value), today);
+        var page = await store.QueryActionsAsync(request.PartnershipId, query, today);
         var reply = new ListActionsReply { Total = page.Total, Page = page.PageNumber, PageSize = page.PageSize };
-        reply.Actions.AddRange(page.Items.Select(a => Reply(a, versions[a.Id], today)));
+        reply.Actions.AddRange(page.Items.Select(a => Reply(a.Value, a.Version, today)));
         return reply;
     }
 

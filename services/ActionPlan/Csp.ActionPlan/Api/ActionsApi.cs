@@ -50,10 +50,8 @@ public static class ActionsApi
         if (!errors.IsEmpty) return Problems.Validation(errors);
 
         var today = UkTime.Today(clock);
-        var stored = await store.ListActionsAsync(member.PartnershipId);
-        var versions = stored.ToDictionary(a => a.Value.Id, a => a.Version);
-        var result = query.Apply(stored.Select(a => a.Value), today);
-        return ApiJson.Json(new PageView<ActionView>(result.Items.Select(a => ActionView.Of(a, versions[a.Id], today)).ToList(), result.Total, result.PageNumber, result.PageSize));
+        var result = await store.QueryActionsAsync(member.PartnershipId, query, today);
+        return ApiJson.Json(new PageView<ActionView>(result.Items.Select(a => ActionView.Of(a.Value, a.Version, today)).ToList(), result.Total, result.PageNumber, result.PageSize));
     }
 
     private static async Task<IResult> SummaryAsync(Member<Partnership> member, ActionPlanStore store, TimeProvider clock)

@@ -122,7 +122,7 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
 
         var revised = current.Value.Revise(definition);
         var version = await store.SaveActionAsync(revised, current.Version, audit.For(caller, "action.revised", "action", id, current.Value, revised), [],
-            references: references);
+            references: references, before: current.Value);
         return version is null ? Outcome<Versioned<PlanAction>>.Stale() : Outcome<Versioned<PlanAction>>.Ok(new(revised, version.Value));
     }
 
@@ -168,11 +168,19 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
     {
         var raised = 0;
         var today = Today;
-        foreach (var current in await store.ListActionsAsync(partnershipId))
+        // Only the overdue actions are read (the list's indexes); marking one does not move it out of them, so paging holds.
+        var overdue = new List<Versioned<PlanAction>>();
+        for (var page = 1; ; page++)
+        {
+            var found = await store.QueryActionsAsync(partnershipId, new ActionQuery(Overdue: true, Page: page, PageSize: ActionQuery.MaxPageSize), today);
+            overdue.AddRange(found.Items);
+            if ((long)page * ActionQuery.MaxPageSize >= found.Total) break;
+        }
+        foreach (var current in overdue)
         {
             if (!current.Value.TryRaiseOverdue(today, out var marked)) continue;
             var version = await store.SaveActionAsync(marked, current.Version,
-                audit.For(Caller.System, "action.overdue-raised", "action", marked.Id, current.Value, marked), ActionEvents.Overdue(marked));
+                audit.For(Caller.System, "action.overdue-raised", "action", marked.Id, current.Value, marked), ActionEvents.Overdue(marked), before: current.Value);
             if (version is null) continue;
             raised++;
             logger.LogInformation("Action {ActionId} in {PartnershipId} overdue since {DueDate}", marked.Id, partnershipId, marked.DueDate);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Csp.ActionPlan.Domain;
 using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.EventBus;
+using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Redis;
 using StackExchange.Redis;
@@ -12,11 +13,12 @@ namespace Csp.ActionPlan.Storage;
 /// Redis storage for the action plan. Keys (all under the partnership's hash tag):
 /// <c>actionplan:{p}:partnership</c>, <c>actionplan:{p}:plan:{id}</c> + set <c>plans</c>, <c>actionplan:{p}:action:{id}</c> +
 /// sorted set <c>actions</c> + counter <c>action-seq</c> + list <c>action:{id}:updates</c>, <c>actionplan:{p}:round:{id}</c> +
-/// set <c>rounds</c>, hash <c>seed-refs</c> (demo data). The list of partnerships is <c>actionplan:partnerships</c>.
+/// set <c>rounds</c>, hash <c>seed-refs</c> (demo data), the list indexes <c>ix:*</c> (ActionPlanStore.Indexes.cs). The list of partnerships is <c>actionplan:partnerships</c>.
 /// Documents are in <see cref="StorageJson"/>. Each save stores the events and audit entry it is given (the commands decide
 /// them) in the same transaction.
 /// </summary>
-public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, AuditLog audit)
+public sealed partial class ActionPlanStore(AggregateWriter writer, RedisKeys keys, AuditLog audit, ReplicaIdentity replica, ILogger<ActionPlanStore> logger,
+    Microsoft.Extensions.Options.IOptions<ActionListOptions> listOptions)
 {
     private IDatabase Db => writer.Database;
 
@@ -36,7 +38,9 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
         // The list lives outside the partnership's slot, so it cannot join the transaction: it is written first (adding twice
         // is harmless), and a member whose document was never committed is skipped by ListPartnershipsAsync.
         if (expectedVersion == 0) await Db.SetAddAsync(keys.Global("partnerships"), partnership.Id);
-        return await writer.SaveAsync(partnership.Id, PartnershipKey(partnership.Id), partnership, expectedVersion, audit, events, reply: reply);
+        // A new partnership has no actions yet, so its (empty) action indexes are complete from the start.
+        return await writer.SaveAsync(partnership.Id, PartnershipKey(partnership.Id), partnership, expectedVersion, audit, events,
+            expectedVersion == 0 ? tx => MarkIndexed(tx, partnership.Id) : null, reply);
     }
 
     // Plans
@@ -64,12 +68,17 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
         return await writer.ReadManyAsync<PlanAction>(ids.Select(id => ActionKey(partnershipId, (long)id)));
     }
 
+    /// <param name="before">The action as the writer read it (the version <paramref name="expectedVersion"/>), so its index
+    /// entries that no longer apply are removed in the same transaction. Without it (a new action, or an update that does not
+    /// change the definition) the action is taken out of every other status and strand set, and its priority and agencies
+    /// are taken as unchanged.</param>
     /// <param name="newUpdates">Updates to append to the action's history, in the same transaction.</param>
     /// <param name="seedRef">For demo data: the seed reference recorded in the same transaction, so a reload skips it.</param>
     /// <param name="references">The plan and partnership versions the action's definition was checked against: the save is
     /// conditional on both being unchanged at commit, so a plan or agency removed meanwhile cannot leave a dangling reference.</param>
     public Task<long?> SaveActionAsync(PlanAction action, long expectedVersion, AuditEntry audit, IReadOnlyCollection<PendingEvent> events,
-        IReadOnlyCollection<ActionUpdate>? newUpdates = null, string? seedRef = null, ActionReferences? references = null, IdempotentReply? reply = null) =>
+        IReadOnlyCollection<ActionUpdate>? newUpdates = null, string? seedRef = null, ActionReferences? references = null, IdempotentReply? reply = null,
+        PlanAction? before = null) =>
         writer.SaveAsync(action.PartnershipId, ActionKey(action.PartnershipId, action.Id), action, expectedVersion, audit, events, tx =>
         {
             if (references is not null)
@@ -78,6 +87,7 @@ public sealed class ActionPlanStore(AggregateWriter writer, RedisKeys keys, Audi
                 tx.AddCondition(WriteCondition.HashEqual(PartnershipKey(action.PartnershipId), "version", references.PartnershipVersion));
             }
             tx.SortedSetAdd(keys.For(action.PartnershipId, "actions"), action.Id, action.Id);
+            WriteIndexes(tx, before, action, isNew: expectedVersion == 0);
             if (newUpdates is { Count: > 0 })
                 tx.ListRightPush(UpdatesKey(action.PartnershipId, action.Id), newUpdates.Select(u => (RedisValue)StorageJson.Serialize(u)).ToArray());
             if (seedRef is not null) tx.HashSet(keys.For(action.PartnershipId, "seed-refs"), seedRef, action.Id);

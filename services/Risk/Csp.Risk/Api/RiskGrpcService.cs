@@ -31,11 +31,10 @@ public sealed class RiskGrpcService(RiskStore store, TimeProvider clock) : RiskQ
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"band must be one of: {string.Join(", ", matrix.Bands.Select(b => b.Id))}"));
         var today = UkTime.Today(clock);
         var reply = new ListRisksReply();
-        reply.Risks.AddRange((await store.ListRisksAsync(request.PartnershipId))
-            .Where(r => (request.IncludeClosed || r.Value.IsOpen)
-                && (request.Band.Length == 0 || r.Value.Current.Band == request.Band)
-                && (request.Register.Length == 0 || r.Value.Register == request.Register))
-            .Select(r => Reply(r.Value, r.Version, matrix, today)));
+        var filter = new RiskFilter(request.Register.Length == 0 ? null : request.Register, request.Band.Length == 0 ? null : request.Band,
+            request.IncludeClosed ? RiskStatusFilter.All : RiskStatusFilter.Open);
+        var (risks, _) = await store.QueryRisksAsync(request.PartnershipId, filter, 0, take: null);
+        reply.Risks.AddRange(risks.Select(r => Reply(r.Value, r.Version, matrix, today)));
         return reply;
     }
 

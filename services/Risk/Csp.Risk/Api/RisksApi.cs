@@ -53,9 +53,8 @@ public static class RisksApi
         var paging = Paging.Read(page, pageSize, errors);
         if (filter is null || paging is null) return Problems.Validation(errors);
         var today = UkTime.Today(clock);
-        var matching = (await store.ListRisksAsync(member.PartnershipId)).Where(r => filter.Matches(r.Value)).OrderBy(r => r.Value.Id).ToList();
-        var items = matching.Skip(paging.Skip).Take(paging.PageSize).Select(r => RiskView.Of(r.Value, r.Version, matrix, today)).ToList();
-        return ApiJson.Json(new PageView<RiskView>(items, matching.Count, paging.Page, paging.PageSize));
+        var (items, total) = await store.QueryRisksAsync(member.PartnershipId, filter, paging.Skip, paging.PageSize);
+        return ApiJson.Json(new PageView<RiskView>(items.Select(r => RiskView.Of(r.Value, r.Version, matrix, today)).ToList(), total, paging.Page, paging.PageSize));
     }
 
     private static async Task<IResult> HeatMapAsync(Member<KnownPartnership> member, RiskStore store, TimeProvider clock, string? register)

@@ -68,7 +68,7 @@ public sealed partial class RiskCommands
             var done = completedAt is not null;
             var linked = latest.Value.Link(new Mitigation(actionId, action.Title, action.LeadAgencyId, now, caller.Subject, done, completedAt));
             var version = await store.SaveRiskAsync(linked, latest.Version, audit.For(caller, "risk.mitigation-linked", "risk", id, latest.Value, linked), [],
-                unlessCompleted: done ? null : [actionId], reply: once?.Prepare(new(linked, latest.Version + 1)));
+                unlessCompleted: done ? null : [actionId], reply: once?.Prepare(new(linked, latest.Version + 1)), before: latest.Value);
             if (version is null) return null;
             logger.LogInformation("Action {ActionId} linked as a mitigation of risk {RiskId} in {PartnershipId}", actionId, id, partnershipId);
             return RiskOutcome.Ok(new(linked, version.Value));
@@ -87,7 +87,7 @@ public sealed partial class RiskCommands
             {
                 var current = await store.GetRiskAsync(partnershipId, riskId);
                 if (current is null || !current.Value.TryMarkMitigationDone(actionId, completedAt, out var marked)) return Outcome<bool>.Ok(false);
-                var version = await store.SaveRiskAsync(marked, current.Version, audit.For(Caller.System, "risk.mitigation-done", "risk", riskId, current.Value, marked), []);
+                var version = await store.SaveRiskAsync(marked, current.Version, audit.For(Caller.System, "risk.mitigation-done", "risk", riskId, current.Value, marked), [], before: current.Value);
                 if (version is null) return null;
                 logger.LogInformation("Mitigation action {ActionId} of risk {RiskId} in {PartnershipId} done", actionId, riskId, partnershipId);
                 return Outcome<bool>.Ok(true);

@@ -25,7 +25,7 @@ public sealed partial class RiskCommands
         {
             if (!current.Value.TryRaiseReviewOverdue(today, out var marked)) continue;
             var entry = audit.For(Caller.System, "risk.review-overdue-raised", "risk", marked.Id, current.Value, marked);
-            var version = await store.SaveRiskAsync(marked, current.Version, entry, RiskEvents.ReviewOverdue(marked));
+            var version = await store.SaveRiskAsync(marked, current.Version, entry, RiskEvents.ReviewOverdue(marked), before: current.Value);
             if (version is null) continue; // changed meanwhile: the next scan looks again
             raised++;
             logger.LogInformation("Risk {RiskId} in {PartnershipId} review overdue since {NextReviewDate}", marked.Id, partnershipId, marked.NextReviewDate);

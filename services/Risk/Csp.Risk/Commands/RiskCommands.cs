@@ -82,7 +82,7 @@ public sealed partial class RiskCommands(RiskStore store, ActionPlanQueries.Acti
         if (!current.Value.IsOpen) return RiskOutcome.Conflict("The risk is closed: it is kept as it was.");
 
         var revised = current.Value.Revise(register, details, draft.NextReviewDate);
-        var version = await store.SaveRiskAsync(revised, current.Version, audit.For(caller, "risk.revised", "risk", id, current.Value, revised), []);
+        var version = await store.SaveRiskAsync(revised, current.Version, audit.For(caller, "risk.revised", "risk", id, current.Value, revised), [], before: current.Value);
         return version is null ? RiskOutcome.Stale() : RiskOutcome.Ok(new(revised, version.Value));
     }
 
@@ -113,7 +113,7 @@ public sealed partial class RiskCommands(RiskStore store, ActionPlanQueries.Acti
             var previous = current.Value.Current;
             var reassessed = current.Value.Reassess(details, caller.Subject, caller.Name, when, draft.NextReviewDate);
             var version = await store.SaveRiskAsync(reassessed, current.Version, audit.For(caller, "risk.assessed", "risk", id, current.Value, reassessed),
-                RiskEvents.Assessed(matrix, previous, reassessed), newAssessments: [reassessed.Latest], reply: once?.Prepare(new(reassessed, current.Version + 1)));
+                RiskEvents.Assessed(matrix, previous, reassessed), newAssessments: [reassessed.Latest], reply: once?.Prepare(new(reassessed, current.Version + 1)), before: current.Value);
             if (version is null) return null;
             logger.LogInformation("Risk {RiskId} in {PartnershipId} reassessed {Previous} -> {Rating} by {Subject}", id, partnershipId, previous.Rating, details.Current.Rating, caller.Subject);
             return RiskOutcome.Ok(new(reassessed, version.Value));
@@ -134,7 +134,7 @@ public sealed partial class RiskCommands(RiskStore store, ActionPlanQueries.Acti
         if (ifMatch is not null && !ifMatch.Matches(current.Version)) return RiskOutcome.Stale();
         var closed = current.Value.Close(reason, clock.GetUtcNow());
         var version = await store.SaveRiskAsync(closed, current.Version, audit.For(caller, "risk.closed", "risk", id, current.Value, closed), [],
-            reply: once?.Prepare(new(closed, current.Version + 1)));
+            reply: once?.Prepare(new(closed, current.Version + 1)), before: current.Value);
         return version is null ? RiskOutcome.Stale() : RiskOutcome.Ok(new(closed, version.Value));
     }
 }

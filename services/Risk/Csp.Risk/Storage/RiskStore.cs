@@ -1,6 +1,7 @@
 using System.Globalization;
 using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.EventBus;
+using Csp.BuildingBlocks.Hosting;
 using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Redis;
 using Csp.Risk.Domain;
@@ -13,12 +14,13 @@ namespace Csp.Risk.Storage;
 /// <c>risk:{p}:risk:{id}</c> + sorted set <c>risks</c> + counter <c>risk-seq</c>, the risk's assessment history
 /// <c>risk:{p}:risk:{id}:assessments</c> (a sorted set of assessments scored by when they were made, written in the same
 /// transaction as the risk), the reverse index <c>risk:{p}:action-risks:{actionId}</c> (set of risk ids an action
-/// mitigates), <c>risk:{p}:completed-actions</c>, <c>risk:{p}:seed-refs</c> (demo data). The partnerships that have a
+/// mitigates), <c>risk:{p}:completed-actions</c>, <c>risk:{p}:seed-refs</c> (demo data), the list indexes <c>risk:{p}:ix:*</c> (RiskStore.Indexes.cs). The partnerships that have a
 /// register are <c>risk:partnerships</c> (another slot: written before the transaction, see docs/architecture.md). (The
 /// partnership copy, <c>risk:{p}:partnership</c>, is kept by the building blocks' <c>KnownPartnershipStore</c>.)
 /// It stores what the commands give it; it decides no rule and no event.
 /// </summary>
-public sealed class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog audit, ILogger<RiskStore> logger)
+public sealed partial class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog audit, ReplicaIdentity replica, ILogger<RiskStore> logger,
+    Microsoft.Extensions.Options.IOptions<RiskListOptions> listOptions)
 {
     private IDatabase Db => writer.Database;
 
@@ -49,7 +51,13 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog a
     public async Task<IReadOnlyList<Versioned<RiskEntry>>> ListRisksAsync(string partnershipId)
     {
         var ids = await Db.SortedSetRangeByRankAsync(keys.For(partnershipId, "risks"));
-        var stored = await writer.ReadManyJsonAsync(ids.Select(id => RiskKey(partnershipId, (long)id)));
+        return await ReadRisksAsync(ids.Select(id => RiskKey(partnershipId, (long)id)));
+    }
+
+    /// <summary>Risks by key in one round trip (older formats migrated as they are read); missing and unreadable ones left out.</summary>
+    private async Task<IReadOnlyList<Versioned<RiskEntry>>> ReadRisksAsync(IEnumerable<string> riskKeys)
+    {
+        var stored = await writer.ReadManyJsonAsync(riskKeys);
         var risks = new List<Versioned<RiskEntry>>(stored.Count);
         foreach (var (key, json) in stored)
         {
@@ -71,11 +79,12 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog a
     /// its events, audit entry and idempotency reply.</summary>
     /// <param name="newAssessments">Assessments this change adds (a new risk's first, a reassessment's new one).</param>
     /// <param name="seedRef">The demo record the risk was loaded from: nothing is written if it has been loaded already.</param>
+    /// <param name="before">The risk as the writer read it, so index entries it no longer has are removed in the same transaction.</param>
     /// <param name="unlessCompleted">Actions whose completion must not have been recorded meanwhile (a new open mitigation):
     /// if one has, nothing is written and the caller re-reads.</param>
     public async Task<long?> SaveRiskAsync(RiskEntry risk, long expectedVersion, AuditEntry auditEntry, IReadOnlyCollection<PendingEvent> events,
         IReadOnlyCollection<Assessment>? newAssessments = null, string? seedRef = null, IReadOnlyCollection<long>? unlessCompleted = null,
-        IdempotentReply? reply = null)
+        IdempotentReply? reply = null, RiskEntry? before = null)
     {
         if (expectedVersion == 0) await RegisterPartnershipAsync(risk.PartnershipId);
         var key = RiskKey(risk.PartnershipId, risk.Id);
@@ -83,6 +92,7 @@ public sealed class RiskStore(AggregateWriter writer, RedisKeys keys, AuditLog a
         {
             foreach (var actionId in unlessCompleted ?? []) tx.AddCondition(WriteCondition.HashNotExists(CompletedActionsKey(risk.PartnershipId), actionId));
             tx.SortedSetAdd(keys.For(risk.PartnershipId, "risks"), risk.Id, risk.Id);
+            WriteIndexes(tx, before, risk, isNew: expectedVersion == 0);
             if (newAssessments is { Count: > 0 }) AppendHistory(tx, key, newAssessments);
             foreach (var m in risk.Mitigations) tx.SetAdd(ActionRisksKey(risk.PartnershipId, m.ActionId), risk.Id);
             if (seedRef is not null)

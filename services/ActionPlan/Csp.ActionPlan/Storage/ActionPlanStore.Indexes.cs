@@ -1,0 +1,212 @@
+using System.Globalization;
+using Csp.ActionPlan.Domain;
+using Csp.BuildingBlocks.Hosting;
+using Csp.BuildingBlocks.Redis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Csp.ActionPlan.Storage;
+
+/// <summary>How the action list is read. <see cref="Index"/> (the default) intersects the filter indexes and reads only the
+/// page; <see cref="Scan"/> reads and filters every action of the partnership (the path before the indexes), kept only so
+/// the benchmark can measure both in one run (<c>ActionPlan:ListMode=Scan</c>).</summary>
+public enum ActionListMode { Index, Scan }
+
+public sealed class ActionListOptions
+{
+    public const string Key = "ActionPlan:ListMode";
+    public ActionListMode Mode { get; set; } = ActionListMode.Index;
+}
+
+/// <summary>
+/// The action list's indexes (all under the partnership's hash tag, written in each action's own transaction):
+/// sorted sets scored by action id, one per filter value: <c>actionplan:{p}:ix:priority:{id}</c>, <c>ix:strand:{Strand}</c>,
+/// <c>ix:status:{Status}</c>, <c>ix:agency:{id}</c> (lead and supporting agencies alike); and <c>ix:due</c>, every action
+/// scored by its due date's day number, which narrows <c>overdue</c>. <c>ix:built</c> says the indexes hold every action of
+/// the partnership: set when the partnership is created, or by the one-off rebuild of a partnership whose actions were
+/// stored before the indexes existed. A query is one script: intersect, count, take the page's ids; then the page's
+/// documents are read in one pipelined round trip.
+/// </summary>
+public sealed partial class ActionPlanStore
+{
+    /// <summary>The index format; a partnership whose <c>ix:built</c> differs is rebuilt once.</summary>
+    private const string IndexFormat = "1";
+    private static readonly TimeSpan RebuildLease = TimeSpan.FromSeconds(30);
+
+    private static readonly ActionStatus[] AllStatuses = Enum.GetValues<ActionStatus>();
+    private static readonly Strand[] AllStrands = Enum.GetValues<Strand>();
+    private static readonly ActionStatus[] ClosedStatuses = AllStatuses.Where(s => s.IsClosed()).ToArray();
+
+    // KEYS: 1 built marker, 2 all actions, 3 due dates, 4 and 5 scratch keys (deleted before the script returns), then the
+    // filter sets, then the closed statuses' sets. ARGV: filter count, closed count, overdue mode (any | overdue | not-overdue),
+    // the last due day that is overdue today, the page's first and last rank. Returns nil when the indexes are not built,
+    // else { total, id, id, ... }.
+    private const string QueryScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[7] then return false end
+        local nf, nc, mode = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+        local tmp, past = KEYS[4], KEYS[5]
+        local sets = {}
+        for i = 1, nf do sets[i] = KEYS[5 + i] end
+        if mode ~= 'any' then
+          redis.call('ZRANGESTORE', past, KEYS[3], '-inf', ARGV[4], 'BYSCORE')
+          local diff = { 'ZDIFFSTORE', past, 1 + nc, past }
+          for i = 1, nc do diff[#diff + 1] = KEYS[5 + nf + i] end
+          redis.call(unpack(diff))
+        end
+        local function intersect(keys, extra)
+          if #keys == 1 and extra == nil then return keys[1] end
+          local cmd = { 'ZINTERSTORE', tmp, #keys + (extra and 1 or 0) }
+          for i = 1, #keys do cmd[#cmd + 1] = keys[i] end
+          if extra then
+            cmd[#cmd + 1] = extra
+            cmd[#cmd + 1] = 'WEIGHTS'
+            for i = 1, #keys do cmd[#cmd + 1] = 1 end
+            cmd[#cmd + 1] = 0
+          end
+          cmd[#cmd + 1] = 'AGGREGATE'
+          cmd[#cmd + 1] = 'MAX'
+          redis.call(unpack(cmd))
+          return tmp
+        end
+        if nf == 0 then sets = { KEYS[2] } end
+        local src
+        if mode == 'overdue' then
+          src = intersect(sets, past)
+        elseif mode == 'not-overdue' then
+          redis.call('ZDIFFSTORE', tmp, 2, intersect(sets, nil), past)
+          src = tmp
+        else
+          src = intersect(sets, nil)
+        end
+        local total = redis.call('ZCARD', src)
+        local ids = redis.call('ZRANGE', src, ARGV[5], ARGV[6])
+        redis.call('DEL', tmp, past)
+        table.insert(ids, 1, total)
+        return ids
+        """;
+
+    private readonly ActionListMode _listMode = listOptions.Value.Mode;
+
+    /// <summary>
+    /// A page of the actions matching <paramref name="query"/>, by id, and how many match. Reads the indexes, then only the
+    /// page's documents. The indexes only narrow: each document read is checked against the domain's rule
+    /// (<see cref="ActionQuery.Matches"/>), so one changed between the two reads is left out rather than shown wrongly.
+    /// A partnership whose actions predate the indexes has them built first (once, under a lease); while another replica
+    /// builds them, the list is answered by reading every action.
+    /// </summary>
+    public async Task<Page<Versioned<PlanAction>>> QueryActionsAsync(string partnershipId, ActionQuery query, DateOnly today)
+    {
+        if (_listMode == ActionListMode.Scan) return await ScanAsync(partnershipId, query, today);
+        if (await QueryIndexesAsync(partnershipId, query, today) is { } page) return page;
+        if (await RebuildIndexesAsync(partnershipId) && await QueryIndexesAsync(partnershipId, query, today) is { } rebuilt) return rebuilt;
+        return await ScanAsync(partnershipId, query, today);
+    }
+
+    /// <summary>The old path: every action read and filtered. Also the answer while the indexes are being built.</summary>
+    private async Task<Page<Versioned<PlanAction>>> ScanAsync(string partnershipId, ActionQuery query, DateOnly today)
+    {
+        var stored = await ListActionsAsync(partnershipId);
+        var versions = stored.ToDictionary(a => a.Value.Id, a => a.Version);
+        var page = query.Apply(stored.Select(a => a.Value), today);
+        return new(page.Items.Select(a => new Versioned<PlanAction>(a, versions[a.Id])).ToList(), page.Total, page.PageNumber, page.PageSize);
+    }
+
+    private async Task<Page<Versioned<PlanAction>>?> QueryIndexesAsync(string p, ActionQuery query, DateOnly today)
+    {
+        var filters = new List<RedisKey>();
+        if (query.PriorityId is { } priority) filters.Add(IndexKey(p, "priority", priority));
+        if (query.Strand is { } strand) filters.Add(IndexKey(p, "strand", strand.ToString()));
+        if (query.AgencyId is { } agency) filters.Add(IndexKey(p, "agency", agency));
+        if (query.Status is { } status) filters.Add(IndexKey(p, "status", status.ToString()));
+        RedisKey[] scriptKeys =
+        [
+            IndexKey(p, "built"), keys.For(p, "actions"), IndexKey(p, "due"), IndexKey(p, "scratch:a"), IndexKey(p, "scratch:b"),
+            .. filters, .. ClosedStatuses.Select(s => (RedisKey)IndexKey(p, "status", s.ToString())),
+        ];
+        var start = (long)(query.Page - 1) * query.PageSize;
+        RedisValue[] args =
+        [
+            filters.Count, ClosedStatuses.Length, query.Overdue switch { true => "overdue", false => "not-overdue", null => "any" },
+            // Overdue = due before today (PlanAction.IsOverdue): due days up to yesterday, less the closed statuses.
+            today.DayNumber - 1, start, start + query.PageSize - 1, IndexFormat,
+        ];
+        var result = await Db.ScriptEvaluateAsync(QueryScript, scriptKeys, args);
+        if (result.IsNull) return null;
+        var reply = (RedisResult[])result!;
+        var total = (int)(long)reply[0];
+        var ids = reply.Skip(1).Select(r => (long)r).ToList();
+        var found = await writer.ReadManyAsync<PlanAction>(ids.Select(id => ActionKey(p, id)));
+        return new(found.Where(a => query.Matches(a.Value, today)).OrderBy(a => a.Value.Id).ToList(), total, query.Page, query.PageSize);
+    }
+
+    /// <summary>
+    /// Builds the indexes of a partnership whose actions were stored before they existed. Idempotent: each action's entries
+    /// are written in a transaction conditional on the version read (an action saved meanwhile was indexed by its own
+    /// write), and the marker last. Under a lease, so one replica builds while the others keep answering by reading every
+    /// action. Returns false when another replica holds the lease.
+    /// </summary>
+    public async Task<bool> RebuildIndexesAsync(string partnershipId)
+    {
+        var lease = IndexKey(partnershipId, "rebuild-lease");
+        if (!await RedisLease.HoldAsync(Db, lease, replica.Name, RebuildLease)) return false;
+        try
+        {
+            await using (RedisLease.KeepAlive(Db, lease, replica.Name, RebuildLease))
+            {
+                var actions = await ListActionsAsync(partnershipId);
+                var writes = actions.Select(a =>
+                {
+                    var tx = new RedisWrite();
+                    tx.AddCondition(WriteCondition.HashEqual(ActionKey(partnershipId, a.Value.Id), "version", a.Version));
+                    WriteIndexes(tx, null, a.Value, isNew: false);
+                    return writer.TryWriteAsync(tx);
+                }).ToList();
+                var written = (await Task.WhenAll(writes)).Count(ok => ok);
+                await Db.StringSetAsync(IndexKey(partnershipId, "built"), IndexFormat);
+                logger.LogInformation("Action indexes of {PartnershipId} built: {Written} of {Count} actions written (the others were saved meanwhile)",
+                    partnershipId, written, actions.Count);
+                return true;
+            }
+        }
+        finally
+        {
+            await RedisLease.ReleaseAsync(Db, lease, replica.Name);
+        }
+    }
+
+    /// <summary>An action's index entries, in its own transaction: out of the sets of the values it no longer has, into those of
+    /// the values it has. <paramref name="before"/> is the state the writer read; without it (and not new), the action is
+    /// taken out of every other status and strand set, and its priority and agencies are taken as unchanged.</summary>
+    private void WriteIndexes(RedisWrite tx, PlanAction? before, PlanAction after, bool isNew)
+    {
+        var p = after.PartnershipId;
+        RedisValue id = after.Id;
+        var entries = IndexEntries(after).ToHashSet();
+        if (before is not null)
+        {
+            foreach (var (field, value) in IndexEntries(before).Where(e => !entries.Contains(e)))
+                tx.SortedSetRemove(IndexKey(p, field, value), id);
+        }
+        else if (!isNew)
+        {
+            foreach (var status in AllStatuses.Where(s => s != after.Status)) tx.SortedSetRemove(IndexKey(p, "status", status.ToString()), id);
+            foreach (var strand in AllStrands.Where(s => s != after.Strand)) tx.SortedSetRemove(IndexKey(p, "strand", strand.ToString()), id);
+        }
+        foreach (var (field, value) in entries) tx.SortedSetAdd(IndexKey(p, field, value), id, after.Id);
+        tx.SortedSetAdd(IndexKey(p, "due"), id, after.DueDate.DayNumber);
+    }
+
+    private static IEnumerable<(string Field, string Value)> IndexEntries(PlanAction action)
+    {
+        yield return ("priority", action.PriorityId);
+        yield return ("strand", action.Strand.ToString());
+        yield return ("status", action.Status.ToString());
+        yield return ("agency", action.LeadAgencyId);
+        foreach (var agency in action.SupportingAgencyIds) yield return ("agency", agency);
+    }
+
+    private void MarkIndexed(RedisWrite tx, string partnershipId) => tx.StringSet(IndexKey(partnershipId, "built"), IndexFormat);
+
+    private string IndexKey(string p, string name) => keys.For(p, "ix", name);
+    private string IndexKey(string p, string field, string value) => keys.For(p, "ix", $"{field}:{value}");
+}

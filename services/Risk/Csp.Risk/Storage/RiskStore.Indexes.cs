@@ -1,0 +1,143 @@
+using System.Globalization;
+using Csp.BuildingBlocks.Hosting;
+using Csp.BuildingBlocks.Redis;
+using Csp.Risk.Domain;
+using StackExchange.Redis;
+
+namespace Csp.Risk.Storage;
+
+/// <summary><c>Risk:ListMode</c>: <c>Index</c> (the default) or <c>Scan</c>, the path before the indexes (every risk read
+/// and filtered), kept only so the benchmark can measure both in one run.</summary>
+public sealed class RiskListOptions
+{
+    public const string Key = "Risk:ListMode";
+    public bool Scan { get; set; }
+}
+
+/// <summary>
+/// The register list's indexes (under the partnership's hash tag, written in each risk's own transaction): sorted sets
+/// scored by risk id, one per filter value: <c>risk:{p}:ix:register:{slug}</c>, <c>ix:band:{band}</c> (the current
+/// rating's band, as stored with the rating), <c>ix:status:{Open|Closed}</c>. <c>ix:built</c> says they hold every risk of
+/// the partnership; a partnership without it (risks stored before the indexes, or none yet) is indexed once on its first
+/// list, under a lease. A query is one script (intersect, count, the page's ids), then the page's documents.
+/// </summary>
+public sealed partial class RiskStore
+{
+    private const string IndexFormat = "1";
+    private static readonly TimeSpan RebuildLease = TimeSpan.FromSeconds(30);
+
+    // KEYS: 1 built marker, 2 all risks, 3 scratch key (deleted before the script returns), then the filter sets.
+    // ARGV: index format, the page's first and last rank (-1: to the end). Nil when not built, else { total, id, id, ... }.
+    private const string QueryScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return false end
+        local n = #KEYS - 3
+        local src = KEYS[2]
+        if n == 1 then
+          src = KEYS[4]
+        elseif n > 1 then
+          local cmd = { 'ZINTERSTORE', KEYS[3], n }
+          for i = 4, #KEYS do cmd[#cmd + 1] = KEYS[i] end
+          cmd[#cmd + 1] = 'AGGREGATE'
+          cmd[#cmd + 1] = 'MAX'
+          redis.call(unpack(cmd))
+          src = KEYS[3]
+        end
+        local total = redis.call('ZCARD', src)
+        local ids = redis.call('ZRANGE', src, ARGV[2], ARGV[3])
+        redis.call('DEL', KEYS[3])
+        table.insert(ids, 1, total)
+        return ids
+        """;
+
+    /// <summary>The risks matching <paramref name="filter"/>, by id, <paramref name="take"/> of them from
+    /// <paramref name="skip"/> (all with <c>null</c>), and how many match. The indexes narrow, the domain's
+    /// <see cref="RiskFilter.Matches"/> confirms each document read (one changed between the two reads is left out).</summary>
+    public async Task<(IReadOnlyList<Versioned<RiskEntry>> Items, int Total)> QueryRisksAsync(string partnershipId, RiskFilter filter, int skip, int? take)
+    {
+        if (!listOptions.Value.Scan && await QueryIndexesAsync(partnershipId, filter, skip, take) is { } page) return page;
+        if (await RebuildIndexesAsync(partnershipId) && await QueryIndexesAsync(partnershipId, filter, skip, take) is { } rebuilt) return rebuilt;
+        // Another replica is building them: read every risk meanwhile.
+        var matching = (await ListRisksAsync(partnershipId)).Where(r => filter.Matches(r.Value)).OrderBy(r => r.Value.Id).ToList();
+        return (matching.Skip(skip).Take(take ?? int.MaxValue).ToList(), matching.Count);
+    }
+
+    private async Task<(IReadOnlyList<Versioned<RiskEntry>> Items, int Total)?> QueryIndexesAsync(string p, RiskFilter filter, int skip, int? take)
+    {
+        var filters = new List<RedisKey>();
+        if (filter.Register is { } register) filters.Add(IndexKey(p, "register", register));
+        if (filter.Band is { } band) filters.Add(IndexKey(p, "band", band));
+        if (filter.Status != RiskStatusFilter.All)
+            filters.Add(IndexKey(p, "status", (filter.Status == RiskStatusFilter.Open ? RiskStatus.Open : RiskStatus.Closed).ToString()));
+        RedisKey[] scriptKeys = [IndexKey(p, "built"), keys.For(p, "risks"), IndexKey(p, "scratch"), .. filters];
+        RedisValue[] args = [IndexFormat, skip, take is { } t ? (long)skip + t - 1 : -1];
+        var result = await Db.ScriptEvaluateAsync(QueryScript, scriptKeys, args);
+        if (result.IsNull) return null;
+        var reply = (RedisResult[])result!;
+        var ids = reply.Skip(1).Select(r => (long)r).ToList();
+        var risks = await ReadRisksAsync(ids.Select(id => RiskKey(p, id)));
+        return (risks.Where(r => filter.Matches(r.Value)).OrderBy(r => r.Value.Id).ToList(), (int)(long)reply[0]);
+    }
+
+    /// <summary>Builds the indexes of a partnership whose risks were stored before they existed (or that has none yet).
+    /// Idempotent: each risk's entries in a transaction conditional on the version read (a risk saved meanwhile was indexed
+    /// by its own write), the marker last. Under a lease; false when another replica holds it.</summary>
+    public async Task<bool> RebuildIndexesAsync(string partnershipId)
+    {
+        var lease = IndexKey(partnershipId, "rebuild-lease");
+        if (!await RedisLease.HoldAsync(Db, lease, replica.Name, RebuildLease)) return false;
+        try
+        {
+            await using (RedisLease.KeepAlive(Db, lease, replica.Name, RebuildLease))
+            {
+                var risks = await ListRisksAsync(partnershipId);
+                var writes = risks.Select(r =>
+                {
+                    var tx = new RedisWrite();
+                    tx.AddCondition(WriteCondition.HashEqual(RiskKey(partnershipId, r.Value.Id), "version", r.Version));
+                    WriteIndexes(tx, null, r.Value, isNew: false);
+                    return writer.TryWriteAsync(tx);
+                }).ToList();
+                var written = (await Task.WhenAll(writes)).Count(ok => ok);
+                await Db.StringSetAsync(IndexKey(partnershipId, "built"), IndexFormat);
+                logger.LogInformation("Risk indexes of {PartnershipId} built: {Written} of {Count} risks written (the others were saved meanwhile)",
+                    partnershipId, written, risks.Count);
+                return true;
+            }
+        }
+        finally
+        {
+            await RedisLease.ReleaseAsync(Db, lease, replica.Name);
+        }
+    }
+
+    /// <summary>A risk's index entries, in its own transaction: out of the sets of values it no longer has
+    /// (<paramref name="before"/> is the state the writer read), into those it has. Without <paramref name="before"/> (and not
+    /// new) it is taken out of the other status's set, and its register and band are taken as unchanged.</summary>
+    private void WriteIndexes(RedisWrite tx, RiskEntry? before, RiskEntry after, bool isNew)
+    {
+        var p = after.PartnershipId;
+        RedisValue id = after.Id;
+        var entries = IndexEntries(after).ToHashSet();
+        if (before is not null)
+        {
+            foreach (var (field, value) in IndexEntries(before).Where(e => !entries.Contains(e)))
+                tx.SortedSetRemove(IndexKey(p, field, value), id);
+        }
+        else if (!isNew)
+        {
+            foreach (var status in Enum.GetValues<RiskStatus>().Where(s => s != after.Status))
+                tx.SortedSetRemove(IndexKey(p, "status", status.ToString()), id);
+        }
+        foreach (var (field, value) in entries) tx.SortedSetAdd(IndexKey(p, field, value), id, after.Id);
+    }
+
+    private static IEnumerable<(string Field, string Value)> IndexEntries(RiskEntry risk)
+    {
+        yield return ("register", risk.Register);
+        yield return ("band", risk.Current.Band);
+        yield return ("status", risk.Status.ToString());
+    }
+
+    private string IndexKey(string p, string name) => keys.For(p, "ix", name);
+    private string IndexKey(string p, string field, string value) => keys.For(p, "ix", $"{field}:{value}");
+}
