@@ -1,6 +1,7 @@
 using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Time;
 using Csp.BuildingBlocks.Validation;
+using Csp.Kpi.Domain;
 using Csp.Kpi.Storage;
 
 namespace Csp.Kpi.Api;

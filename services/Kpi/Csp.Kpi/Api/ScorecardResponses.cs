@@ -5,6 +5,7 @@ using Csp.BuildingBlocks.Time;
 using Csp.Kpi.Domain;
 using Csp.Kpi.Storage;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Csp.Kpi.Api;
 
@@ -34,7 +35,7 @@ public sealed record ScorecardBody(string? Stamp, byte[] Json, string ETag)
 /// request, so no replica serves a scorecard older than the last committed write. With no stamp yet (data written before
 /// stamps existed) nothing is kept. The ETag is the body's hash: a matching If-None-Match is answered 304.
 /// </summary>
-public sealed class ScorecardResponses(KpiStore store, TimeProvider clock) : IDisposable
+public sealed class ScorecardResponses(KpiStore store, TimeProvider clock, IOptions<KpiOptions> options) : IDisposable
 {
     /// <summary>The bodies kept, in bytes (a scorecard of 100 KPIs is about 170 KB).</summary>
     public const long CacheBytes = 64L * 1024 * 1024;
@@ -49,13 +50,22 @@ public sealed class ScorecardResponses(KpiStore store, TimeProvider clock) : IDi
         var key = (partnershipId, asked, publishedOnly, today);
         if (stamp is not null && _bodies.TryGetValue(key, out ScorecardBody? kept) && kept!.Stamp == stamp) return kept;
 
-        var card = await store.ReadScorecardAsync(partnershipId, asked, today, publishedOnly);
-        var json = publishedOnly
-            ? JsonSerializer.SerializeToUtf8Bytes(PublicScorecardView.Of(card), ApiJson.Options)
-            : JsonSerializer.SerializeToUtf8Bytes(card, ApiJson.Options);
+        var json = asked is null && !options.Value.ScorecardFromRows
+            ? await store.ReadScorecardJsonAsync(partnershipId, today, publishedOnly)
+            : await BuildFromRowsAsync(partnershipId, asked, today, publishedOnly);
         var body = new ScorecardBody(stamp, json, $"\"{Convert.ToHexStringLower(SHA256.HashData(json))[..32]}\"");
         if (stamp is not null) _bodies.Set(key, body, new MemoryCacheEntryOptions { Size = json.Length });
         return body;
+    }
+
+    /// <summary>A past period's scorecard (and, for the benchmark's "before", every scorecard): built from the rows, each
+    /// KPI's definition, series and window read and deserialised, the whole written as JSON.</summary>
+    private async Task<byte[]> BuildFromRowsAsync(string partnershipId, Period? asked, DateOnly today, bool publishedOnly)
+    {
+        var card = await store.ReadScorecardAsync(partnershipId, asked, today, publishedOnly);
+        return publishedOnly
+            ? JsonSerializer.SerializeToUtf8Bytes(PublicScorecardView.Of(card), ApiJson.Options)
+            : JsonSerializer.SerializeToUtf8Bytes(card, ApiJson.Options);
     }
 
     /// <summary>The body with its ETag and <paramref name="cacheControl"/>, or 304 when If-None-Match names the ETag. A caller

@@ -99,6 +99,10 @@ public sealed partial class KpiCommands
         var perYear = written.Count > 0 ? written[0].PerYear : 1;
         var affected = written.SelectMany(p => new[] { p, p.Next, p.Minus(-perYear) }).Distinct().ToList();
         var needed = affected.SelectMany(p => new[] { p, p.Previous, p.SamePeriodLastYear }).Distinct();
+        // The KPI's latest period after the write, and what its scorecard entry needs besides the rows written: read
+        // together with the current measurements (pipelined: one round trip).
+        var latest = written.Count == 0 ? series.Value.LatestPeriod : series.Value.LatestPeriod is { } l && l > written[^1] ? l : written[^1];
+        var entryInputsRead = latest is { } lp ? store.GetEntryInputsAsync(partnershipId, kpi.Code, lp, Scorecards.WindowEndingAt(lp)) : null;
         var current = new Dictionary<Period, Measurement>(await store.GetCurrentAsync(partnershipId, kpi.Code, needed));
 
         var recorded = new List<Measurement>();
@@ -122,6 +126,12 @@ public sealed partial class KpiCommands
             s = s.With(row, out var change);
             if (change is not null) events.Add(KpiEvents.RagChanged(partnershipId, kpi, change, at));
         }
-        return new SeriesPlan(new SeriesWrite(s, series.Version, recorded, rows), recorded, events);
+        ScorecardEntry? entry = null;
+        if (entryInputsRead is not null && s.LatestPeriod is { } newest)
+        {
+            var (storedLatest, storedValues) = await entryInputsRead;
+            entry = Scorecards.Entry(kpi, newest, rows, storedLatest, storedValues);
+        }
+        return new SeriesPlan(new SeriesWrite(s, series.Version, recorded, rows, entry), recorded, events);
     }
 }

@@ -34,8 +34,22 @@ public static class Scorecards
     {
         Period? end = asked is { } a ? Period.Containing(a.End, kpi.Spec.Frequency) : series?.LatestPeriod;
         if (asked is not null && series?.LatestPeriod is { } latest && latest < end!.Value) end = latest;
-        if (end is not { } e) return [];
-        return Enumerable.Range(0, SparklinePeriods).Select(i => e.Minus(SparklinePeriods - 1 - i)).ToList();
+        return end is { } e ? WindowEndingAt(e) : [];
+    }
+
+    /// <summary>The <see cref="SparklinePeriods"/> periods ending at <paramref name="end"/>, oldest first.</summary>
+    public static IReadOnlyList<Period> WindowEndingAt(Period end) =>
+        Enumerable.Range(0, SparklinePeriods).Select(i => end.Minus(SparklinePeriods - 1 - i)).ToList();
+
+    /// <summary>The entry a write of a KPI's measurements leaves on the (current) scorecard: the row of its latest period
+    /// and the values of the window ending there, the rows being written taking the place of those stored.</summary>
+    public static ScorecardEntry Entry(KpiDefinition kpi, Period latest, IReadOnlyList<ScoreRow> written, ScoreRow? storedLatest, IReadOnlyDictionary<Period, decimal> storedValues)
+    {
+        var values = new Dictionary<Period, decimal>(storedValues);
+        foreach (var row in written) values[row.Period] = row.Value;
+        var shown = written.LastOrDefault(r => r.Period == latest) ?? storedLatest;
+        var sparkline = WindowEndingAt(latest).Select(p => new SparkPoint(p.ToString(), values.TryGetValue(p, out var v) ? v : null)).ToList();
+        return new ScorecardEntry(Card(kpi, shown, sparkline, DataLag.Of(kpi.Spec, latest, latest.End)), latest);
     }
 
     public static Scorecard Build(string partnershipId, Period? asked, DateOnly today, IEnumerable<KpiDefinition> kpis,
@@ -60,7 +74,8 @@ public static class Scorecards
         return new Scorecard(partnershipId, asked?.ToString(), today, groups);
     }
 
-    private static KpiCard Card(KpiDefinition k, ScoreRow? row, IReadOnlyList<SparkPoint> sparkline, DataLag lag)
+    /// <summary>One KPI's entry: its definition, the row shown (null: nothing measured), its sparkline and data lag.</summary>
+    public static KpiCard Card(KpiDefinition k, ScoreRow? row, IReadOnlyList<SparkPoint> sparkline, DataLag lag)
     {
         var s = k.Spec;
         return new KpiCard(k.Code, s.Title, s.Counting, s.OwningAgencyId, s.DataSource, s.Unit, s.DenominatorSource, s.Polarity, s.Frequency,
@@ -70,3 +85,7 @@ public static class Scorecards
             row?.VsPrevious, row?.VsLastYear, sparkline, lag);
     }
 }
+
+/// <summary>What a write of a KPI's measurements makes of its scorecard entry: the entry as the scorecard shows it after
+/// the write (its data lag as of no particular day: the read decides "late" and the age), and its latest period.</summary>
+public sealed record ScorecardEntry(KpiCard Card, Period Latest);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Csp.BuildingBlocks.Audit;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Http;
@@ -9,8 +10,9 @@ using StackExchange.Redis;
 namespace Csp.Kpi.Storage;
 
 /// <summary>One KPI's part of a write of measurements: its series (at the version read), the measurements it appends and
-/// the scorecard rows it (re)writes.</summary>
-public sealed record SeriesWrite(KpiSeries Series, long ExpectedVersion, IReadOnlyList<Measurement> Measurements, IReadOnlyList<ScoreRow> Rows);
+/// the scorecard rows it (re)writes, and its scorecard entry after the write (the measured part, <see cref="ScorecardCards"/>).</summary>
+public sealed record SeriesWrite(KpiSeries Series, long ExpectedVersion, IReadOnlyList<Measurement> Measurements, IReadOnlyList<ScoreRow> Rows,
+    ScorecardEntry? Entry = null);
 
 /// <summary>
 /// Redis storage for KPIs. Keys (all under the partnership's hash tag <c>kpi:{p}</c>): the definition <c>def:{code}</c>
@@ -20,6 +22,9 @@ public sealed record SeriesWrite(KpiSeries Series, long ExpectedVersion, IReadOn
 /// measurement per period <c>m:{code}:current</c> (hash period → measurement) and the scorecard rows <c>card:{code}</c>
 /// (hash period → row: value, RAG, trends) with their values alone in <c>vals:{code}</c> (for sparklines). Derived KPIs keep their inputs in <c>derived:actions</c> and
 /// <c>derived:risks</c>; demo data its loaded references in <c>seed-refs</c>. Every write of definitions or measurements
+/// Each KPI's ready-to-serve scorecard entry is kept in two parts (<see cref="ScorecardCards"/>): the definition part in
+/// <c>entries:def</c> (hash code → part), written with each version of the definition, and the measured part in
+/// <c>entries:measured</c>, written with each write of its measurements. Every write of definitions or measurements
 /// also sets <c>scorecard-stamp</c> to a new random value in its transaction, so a copy of a scorecard built at one stamp
 /// is known to be current while the stamp is unchanged. The partnerships with KPIs are
 /// <c>kpi:partnerships</c> (another slot, written first). It stores what the commands give it; it decides no rule and no event.
@@ -65,6 +70,7 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
         {
             tx.SortedSetAdd(keys.For(kpi.PartnershipId, "defs"), kpi.Code, 0);
             tx.HashSet(VersionsKey(kpi.PartnershipId, kpi.Code), kpi.Version, StorageJson.Serialize(kpi));
+            WriteDefinitionPart(tx, kpi, created: expectedVersion == 0);
             Restamp(tx, kpi.PartnershipId);
             SeedRef(tx, kpi.PartnershipId, seedRef);
         }, reply);
@@ -177,6 +183,7 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
                     tx.HashSet(CardKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), StorageJson.Serialize(r))).ToArray());
                     tx.HashSet(ValuesKey(partnershipId, code), w.Rows.Select(r => new HashEntry(Field(r.Period), r.Value.ToString(CultureInfo.InvariantCulture))).ToArray());
                 }
+                if (w.Entry is { } entry) WriteMeasuredPart(tx, partnershipId, code, entry);
             }
             Restamp(tx, partnershipId);
             SeedRef(tx, partnershipId, seedRef);
@@ -213,6 +220,62 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     /// repeats a stamp a cached copy was built at.</summary>
     public async Task<string?> GetScorecardStampAsync(string partnershipId) => (string?)await Db.StringGetAsync(keys.For(partnershipId, "scorecard-stamp"));
 
+    /// <summary>The definition part of the KPI's scorecard entry; a KPI just created has nothing measured yet, and says so
+    /// in its measured part (a KPI with no measured part was written before parts existed, and is built from its rows).</summary>
+    private void WriteDefinitionPart(RedisWrite tx, KpiDefinition kpi, bool created)
+    {
+        tx.HashSet(EntryDefinitionsKey(kpi.PartnershipId), kpi.Code, ScorecardCards.DefinitionPart(kpi));
+        if (created) tx.HashSet(EntryMeasuredKey(kpi.PartnershipId), kpi.Code, ScorecardCards.MeasuredPart(null));
+    }
+
+    private void WriteMeasuredPart(RedisWrite tx, string partnershipId, string code, ScorecardEntry entry) =>
+        tx.HashSet(EntryMeasuredKey(partnershipId), code, ScorecardCards.MeasuredPart(entry));
+
+    /// <summary>
+    /// What a KPI's scorecard entry is made of besides the rows being written: the stored row of <paramref name="latest"/>
+    /// and the stored values of the sparkline's window (one round trip).
+    /// </summary>
+    public async Task<(ScoreRow? Latest, IReadOnlyDictionary<Period, decimal> Values)> GetEntryInputsAsync(string partnershipId, string code, Period latest, IReadOnlyList<Period> window)
+    {
+        var batch = Db.CreateBatch();
+        var valuesRead = batch.HashGetAsync(ValuesKey(partnershipId, code), window.Select(p => (RedisValue)Field(p)).ToArray());
+        var rowRead = batch.HashGetAsync(CardKey(partnershipId, code), Field(latest));
+        batch.Execute();
+        var stored = await valuesRead;
+        var values = new Dictionary<Period, decimal>();
+        for (var i = 0; i < window.Count; i++)
+            if (!stored[i].IsNull) values[window[i]] = decimal.Parse((string)stored[i]!, CultureInfo.InvariantCulture);
+        var row = await rowRead;
+        return (row.IsNull ? null : StorageJson.Deserialize<ScoreRow>((string)row!), values);
+    }
+
+    /// <summary>
+    /// Every KPI's code (in code order) with its stored scorecard entry parts as stored (null where missing): one round
+    /// trip for members (codes, definition parts, measured parts); two for the public page, whose measured parts are read
+    /// for published KPIs only.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Code, byte[]? Definition, byte[]? Measured)>> GetEntriesAsync(string partnershipId, bool publishedOnly)
+    {
+        var batch = Db.CreateBatch();
+        var codesRead = batch.SortedSetRangeByRankAsync(keys.For(partnershipId, "defs"));
+        var definitionsRead = batch.HashGetAllAsync(EntryDefinitionsKey(partnershipId));
+        var measuredRead = publishedOnly ? null : batch.HashGetAllAsync(EntryMeasuredKey(partnershipId));
+        batch.Execute();
+        var codes = (await codesRead).Select(c => (string)c!).ToList();
+        var definitions = (await definitionsRead).ToDictionary(e => (string)e.Name!, e => (byte[]?)e.Value, StringComparer.Ordinal);
+        Dictionary<string, byte[]?> measured;
+        if (measuredRead is not null) measured = (await measuredRead).ToDictionary(e => (string)e.Name!, e => (byte[]?)e.Value, StringComparer.Ordinal);
+        else
+        {
+            // The public page: only KPIs whose definition part says published (or cannot say: built from rows, which checks).
+            var wanted = codes.Where(c => ScorecardCards.ReadDefinition(definitions.GetValueOrDefault(c)) is not { Published: false }).ToArray();
+            var values = wanted.Length == 0 ? [] : await Db.HashGetAsync(EntryMeasuredKey(partnershipId), wanted.Select(c => (RedisValue)c).ToArray());
+            measured = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+            for (var i = 0; i < wanted.Length; i++) measured[wanted[i]] = (byte[]?)values[i];
+        }
+        return codes.Select(c => (c, definitions.GetValueOrDefault(c), measured.GetValueOrDefault(c))).ToList();
+    }
+
     private void Restamp(RedisWrite tx, string partnershipId) =>
         tx.StringSet(keys.For(partnershipId, "scorecard-stamp"), Guid.NewGuid().ToString("N"));
 
@@ -241,6 +304,8 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
     private string CardKey(string p, string code) => keys.For(p, "card", code);
     private string ValuesKey(string p, string code) => keys.For(p, "vals", code);
     private string SeedRefsKey(string p) => keys.For(p, "seed-refs");
+    private string EntryDefinitionsKey(string p) => keys.For(p, "entries", "def");
+    private string EntryMeasuredKey(string p) => keys.For(p, "entries", "measured");
     private string InputsKey(string p, string kind) => keys.For(p, "derived", kind);
     private string InputsVersionKey(string p, string kind) => keys.For(p, "derived", kind) + ":version";
 }
@@ -251,9 +316,13 @@ public sealed class KpiStore(AggregateWriter writer, RedisKeys keys, AuditLog au
 public static class ScorecardReads
 {
     /// <param name="publishedOnly">The public page: unpublished KPIs are left out before any of their rows is read.</param>
-    public static async Task<Scorecard> ReadScorecardAsync(this KpiStore store, string partnershipId, Period? asked, DateOnly today, bool publishedOnly = false)
+    public static async Task<Scorecard> ReadScorecardAsync(this KpiStore store, string partnershipId, Period? asked, DateOnly today, bool publishedOnly = false) =>
+        (await store.BuildFromRowsAsync(partnershipId, asked, today, publishedOnly, await store.ListCodesAsync(partnershipId))).Scorecard;
+
+    /// <summary>The scorecard of these KPIs built from their rows (as before entries were kept), with what it was built from.</summary>
+    private static async Task<(Scorecard Scorecard, IReadOnlyList<KpiDefinition> Kpis, IReadOnlyDictionary<string, KpiSeries> Series)> BuildFromRowsAsync(
+        this KpiStore store, string partnershipId, Period? asked, DateOnly today, bool publishedOnly, IReadOnlyList<string> codes)
     {
-        var codes = await store.ListCodesAsync(partnershipId);
         // Definitions and series together (two pipelined batches: one round trip); an unpublished KPI's series is read
         // but never used on the public page, its rows are not read at all.
         var definitionsRead = store.GetDefinitionsAsync(partnershipId, codes);
@@ -262,6 +331,41 @@ public static class ScorecardReads
         var series = (await seriesRead).ToDictionary(e => e.Key, e => e.Value.Value, StringComparer.Ordinal);
         var windows = kpis.ToDictionary(k => k.Code, k => Scorecards.Window(k, series.GetValueOrDefault(k.Code), asked), StringComparer.Ordinal);
         var slices = await store.GetSlicesAsync(partnershipId, windows);
-        return Scorecards.Build(partnershipId, asked, today, kpis, series, slices);
+        return (Scorecards.Build(partnershipId, asked, today, kpis, series, slices), kpis, series);
+    }
+
+    /// <summary>
+    /// The current scorecard's JSON (members' or public), spliced from each KPI's stored entry parts
+    /// (<see cref="ScorecardCards"/>): one round trip (two for the public page) and no deserialising, whatever the number of
+    /// KPIs. A KPI whose parts are missing or in another format (written before parts existed) is built from its rows, as
+    /// every KPI was before, in the same format, so the body is the same either way.
+    /// </summary>
+    public static async Task<byte[]> ReadScorecardJsonAsync(this KpiStore store, string partnershipId, DateOnly today, bool publishedOnly)
+    {
+        var stored = await store.GetEntriesAsync(partnershipId, publishedOnly);
+        var entries = new Dictionary<string, (DefinitionCard Definition, MeasuredCard Measured)>(StringComparer.Ordinal);
+        var unready = new List<string>();
+        foreach (var (code, definitionPart, measuredPart) in stored)
+        {
+            var definition = ScorecardCards.ReadDefinition(definitionPart);
+            if (publishedOnly && definition is { Published: false }) continue;
+            if (definition is not null && ScorecardCards.ReadMeasured(measuredPart) is { } measured) entries[code] = (definition, measured);
+            else unready.Add(code);
+        }
+        if (unready.Count > 0)
+        {
+            var (built, kpis, series) = await store.BuildFromRowsAsync(partnershipId, null, today, publishedOnly, unready);
+            var cards = built.Priorities.SelectMany(g => g.Kpis).ToDictionary(c => c.Code, StringComparer.Ordinal);
+            foreach (var kpi in kpis)
+            {
+                var card = cards[kpi.Code];
+                var latest = series.GetValueOrDefault(kpi.Code)?.LatestPeriod;
+                var measured = latest is { } l ? new ScorecardEntry(card, l) : null;
+                entries[kpi.Code] = (ScorecardCards.ReadDefinition(Encoding.UTF8.GetBytes(ScorecardCards.DefinitionPart(kpi)))!,
+                    ScorecardCards.ReadMeasured(Encoding.UTF8.GetBytes(ScorecardCards.MeasuredPart(measured)))!);
+            }
+        }
+        return ScorecardCards.Splice(partnershipId, today, publishedOnly,
+            stored.Where(s => entries.ContainsKey(s.Code)).Select(s => entries[s.Code]));
     }
 }
