@@ -156,6 +156,198 @@ public sealed class FinanceProgrammeJourneyTests(PortalPlatform platform)
         Assert.Equal("Prevent awareness sessions in secondary schools", (string?)allocation["purpose"]);
     }
 
+    [Fact]
+    public async Task Finance_officer_decides_projects_with_reasons_cancels_a_tranche_is_refused_a_released_one_and_closes_the_year()
+    {
+        var id = "pfin-year-" + Guid.NewGuid().ToString("N")[..8];
+        var api = $"/api/partnerships/medway/funding/allocations/{id}";
+        var allocationPage = $"{Funder}/allocations/medway/{id}";
+        using var finance = await ClientAsync("tom.fletcher");
+        using var manager = await ClientAsync("sam.patel");
+        (await finance.PostAsJsonAsync("/api/funders/kent-pcc/programmes", new { id, title = "Youth diversion fund " + id, year = "2023-24", pot = "20000.00" })).EnsureSuccessStatusCode();
+        (await finance.PostAsJsonAsync("/api/partnerships/medway/funding/allocations", new { programmeId = id, amount = "20000.00" })).EnsureSuccessStatusCode();
+        (await finance.PostAsJsonAsync($"{api}/confirm", new { panelDate = "2023-02-02", panelReference = "Panel of 2 February 2023, item 4" })).EnsureSuccessStatusCode();
+        using (var put = new HttpRequestMessage(HttpMethod.Put, $"{api}/schedule")
+               { Content = JsonContent.Create(new { tranches = new[] { new { label = "First half", amount = "10000.00" }, new { label = "Second half", amount = "10000.00" } } }) })
+            (await finance.SendAsync(put)).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"{api}/projects", new { title = "Boxing club diversion sessions", leadAgencyId = "medway-council", amount = "8000.00", measures = new[] { "Young people engaged" } })).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"{api}/projects", new { title = "Town centre CCTV upgrade", leadAgencyId = "kent-police", amount = "5000.00" })).EnsureSuccessStatusCode();
+
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("tom.fletcher");
+        await page.GotoAsync(allocationPage);
+        var summary = page.Locator(".govuk-error-summary");
+
+        // 3. Project decisions: approve one with reasons; a rejection without a reason is the service's 400 on the field.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Decide on project 1, Boxing club diversion sessions" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Project 1: Boxing club diversion sessions", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".govuk-summary-list")).ToContainTextAsync("Approving this project would commit £8,000.00");
+        await Assertions.Expect(page.Locator(".govuk-summary-list")).ToContainTextAsync("Young people engaged");
+        await browser.CheckPageAsync("funding-project-decision");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the decision" }).ClickAsync();
+        await Assertions.Expect(summary.Locator("a[href='#decision']")).ToContainTextAsync("Select whether to approve or reject the project");
+        await page.GetByLabel("Approve the project").CheckAsync();
+        await page.GetByLabel("Reasons").FillAsync("Meets the youth violence priority; measures agreed.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the decision" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Project 1 approved.");
+        await Assertions.Expect(page.Locator("tr", new() { HasText = "Boxing club diversion sessions" })).ToContainTextAsync("Approved");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Decide on project 2, Town centre CCTV upgrade" }).ClickAsync();
+        await page.GetByLabel("Reject the project").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the decision" }).ClickAsync();
+        await Assertions.Expect(summary.Locator("a[href='#reason']")).ToContainTextAsync("Reason is required");
+        await Assertions.Expect(page.GetByLabel("Reject the project")).ToBeCheckedAsync();
+        await browser.CheckPageAsync("funding-project-decision-errors");
+        await page.GetByLabel("Reasons").FillAsync("Capital spend is outside this fund's conditions.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the decision" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Project 2 rejected, with your reason.");
+        var cctv = page.Locator("tr", new() { HasText = "Town centre CCTV upgrade" });
+        await Assertions.Expect(cctv).ToContainTextAsync("Rejected");
+        await Assertions.Expect(cctv).ToContainTextAsync("Capital spend is outside this fund's conditions.");
+
+        // 4. Cancelling tranches: the first half is released, so the service refuses to cancel it; the second half is cancelled.
+        await page.Locator("#tranche-1").GetByRole(AriaRole.Button, new() { Name = "Release" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Released £10,000.00: First half.");
+        await page.GotoAsync(allocationPage + "/tranches/1/cancel");
+        await page.GetByLabel("Why it is cancelled").FillAsync("Paid in error");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel the tranche" }).ClickAsync();
+        await Assertions.Expect(summary).ToContainTextAsync("only a scheduled tranche is cancelled");
+        await Assertions.Expect(page.GetByLabel("Why it is cancelled")).ToHaveValueAsync("Paid in error");
+        await browser.CheckPageAsync("funding-cancel-released-refused");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to the allocation" }).ClickAsync();
+        await page.Locator("#tranche-2").GetByRole(AriaRole.Link, new() { Name = "Cancel Second half" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Cancel tranche 2: Second half", Level = 1 })).ToBeVisibleAsync();
+        await browser.CheckPageAsync("funding-cancel-tranche");
+        await page.GetByLabel("Why it is cancelled").FillAsync("Project 2 was rejected: the second half is not needed.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel the tranche" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Cancelled tranche 2: Second half (£10,000.00).");
+        await Assertions.Expect(page.Locator("#tranche-2")).ToContainTextAsync("Cancelled");
+
+        // 5. Year end: the outturn must be the spend recorded; spend recorded meanwhile is a 412 that keeps what was typed.
+        (await manager.PostAsJsonAsync($"{api}/spend", new { projectId = 1, date = "2023-06-01", amount = "7500.00", description = "Sessions April to June" })).EnsureSuccessStatusCode();
+        await page.GotoAsync(allocationPage);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Record the year end" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-summary-list")).ToContainTextAsync("£2,500.00");
+        await Assertions.Expect(page.GetByLabel("Outturn")).ToHaveValueAsync("7,500.00");
+        await browser.CheckPageAsync("funding-year-end");
+        await page.GetByLabel("Outturn").FillAsync("7,000.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close the allocation" }).ClickAsync();
+        await Assertions.Expect(summary.Locator("a[href='#outturn']")).ToContainTextAsync("Outturn the outturn must equal the £7,500.00 of spend recorded");
+        await browser.CheckPageAsync("funding-year-end-errors");
+
+        (await manager.PostAsJsonAsync($"{api}/spend", new { projectId = 1, date = "2023-07-01", amount = "500.00", description = "Sessions in July" })).EnsureSuccessStatusCode();
+        await page.GetByLabel("Outturn").FillAsync("7,500.00");
+        await page.GetByLabel("Day").FillAsync("31");
+        await page.GetByLabel("Month").FillAsync("3");
+        await page.GetByLabel("Year", new() { Exact = true }).FillAsync("2024");
+        await page.GetByLabel("Reference for the returned funds (optional)").FillAsync("PCC-RET-2024-017");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close the allocation" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("Someone else changed this allocation");
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("£8,000.00 spent");
+        await Assertions.Expect(page.GetByLabel("Reference for the returned funds (optional)")).ToHaveValueAsync("PCC-RET-2024-017");
+        await browser.CheckPageAsync("funding-year-end-conflict");
+        await page.GetByLabel("Outturn").FillAsync("8,000.00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close the allocation" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Year end recorded: outturn £8,000.00, £2,000.00 returned; the allocation is closed.");
+        await Assertions.Expect(page.Locator("h1 + p .govuk-tag")).ToHaveTextAsync("Closed");
+        await Assertions.Expect(page.Locator(".govuk-summary-list").First).ToContainTextAsync("£2,000.00 returned on 31 March 2024 (PCC-RET-2024-017)");
+        await browser.CheckPageAsync("funding-year-closed");
+
+        var after = (await finance.GetFromJsonAsync<JsonObject>(api))!;
+        Assert.Equal("closed", (string)after["status"]!);
+        Assert.Equal(800_000, (long)after["yearEnd"]!["outturn"]!["pence"]!);
+        Assert.Equal(200_000, (long)after["yearEnd"]!["fundsReturned"]!["pence"]!);
+        Assert.Equal(["approved", "rejected"], after["projects"]!.AsArray().Select(p => (string)p!["status"]!).ToArray());
+        Assert.Equal("Capital spend is outside this fund's conditions.", (string?)after["projects"]![1]!["decisionReason"]);
+        Assert.Equal(["released", "cancelled"], after["tranches"]!.AsArray().Select(t => (string)t!["status"]!).ToArray());
+    }
+
+    [Fact]
+    public async Task Manager_is_offered_none_of_the_funders_screens_and_crafted_decisions_are_refused_by_the_service()
+    {
+        var id = "pfin-denied-" + Guid.NewGuid().ToString("N")[..8];
+        var api = $"/api/partnerships/medway/funding/allocations/{id}";
+        using var finance = await ClientAsync("tom.fletcher");
+        using var manager = await ClientAsync("sam.patel");
+        (await finance.PostAsJsonAsync("/api/funders/kent-pcc/programmes", new { id, title = "Night-time economy fund " + id, year = "2020-21", pot = "9000.00" })).EnsureSuccessStatusCode();
+        (await finance.PostAsJsonAsync("/api/partnerships/medway/funding/allocations", new { programmeId = id, amount = "9000.00" })).EnsureSuccessStatusCode();
+        (await finance.PostAsJsonAsync($"{api}/confirm", new { panelDate = "2020-02-06", panelReference = "Panel of 6 February 2020" })).EnsureSuccessStatusCode();
+        using (var put = new HttpRequestMessage(HttpMethod.Put, $"{api}/schedule") { Content = JsonContent.Create(new { template = "single" }) })
+            (await finance.SendAsync(put)).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"{api}/projects", new { title = "Street pastors", leadAgencyId = "medway-council", amount = "3000.00" })).EnsureSuccessStatusCode();
+
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("sam.patel");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Programmes", Exact = true })).ToHaveCountAsync(0);
+        foreach (var path in new[] { "/programmes", $"/programmes/{id}", "/allocations/new" })
+        {
+            var refused = await page.GotoAsync(Funder + path);
+            Assert.Equal(403, refused!.Status);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You do not have permission to see this page" })).ToBeVisibleAsync();
+        }
+        await browser.CheckPageAsync("funding-programmes-refused");
+
+        // The manager may read the allocation and the project, without the funder's links and forms.
+        var allocationPage = $"{Funder}/allocations/medway/{id}";
+        await page.GotoAsync(allocationPage);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Record the year end" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#tranche-1").GetByRole(AriaRole.Link)).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Decide on project 1, Street pastors" })).ToHaveCountAsync(0);
+        await page.GotoAsync(allocationPage + "/projects/1");
+        await Assertions.Expect(page.Locator(".govuk-inset-text")).ToContainTextAsync("Only a finance officer acting for kent-pcc approves or rejects projects");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send the decision" })).ToHaveCountAsync(0);
+        await browser.CheckPageAsync("funding-project-not-offered");
+
+        // Crafted POSTs with the manager's own antiforgery token: each is refused by the funding service, nothing is written.
+        var version = (await manager.GetAsync(api)).Headers.ETag!.Tag;
+        foreach (var (action, fields) in new[]
+                 {
+                     (allocationPage + "/projects/1", new[] { ("Decision", "approve"), ("Reason", "Approved by me") }),
+                     (allocationPage + "/tranches/1/cancel", new[] { ("Reason", "Not needed") }),
+                     (allocationPage + "/year-end", new[] { ("Outturn", "0.00") }),
+                     (allocationPage + "?handler=Withdraw", new[] { ("WithdrawReason", "No longer needed") }),
+                 })
+        {
+            await page.GotoAsync(allocationPage + "/projects/1");
+            await page.EvaluateAsync(@"([action, fields, version]) => {
+                const token = document.querySelector('input[name=__csrf]').value;
+                const form = document.createElement('form');
+                form.method = 'post';
+                form.action = action;
+                for (const [name, value] of [['__csrf', token], ['Version', version], ...fields]) {
+                    const input = document.createElement('input'); input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
+                }
+                document.body.appendChild(form);
+                form.submit();
+            }", new object[] { action, fields.Select(f => new[] { f.Item1, f.Item2 }).ToArray(), version });
+            await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("You do not have permission");
+        }
+        await browser.CheckPageAsync("funding-decision-refused");
+
+        // An award by a crafted POST to the programme page: the service refuses it (and the page, the programme).
+        await page.GotoAsync(allocationPage + "/projects/1");
+        var award = await page.RunAndWaitForResponseAsync(() => page.EvaluateAsync(@"action => {
+            const token = document.querySelector('input[name=__csrf]').value;
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = action;
+            for (const [name, value] of [['__csrf', token], ['AwardPartnership', 'medway'], ['AwardAmount', '9000.00']]) {
+                const input = document.createElement('input'); input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
+            }
+            document.body.appendChild(form);
+            form.submit();
+        }", $"{Funder}/programmes/{id}?handler=Award"), r => r.Request.Method == "POST" && r.Url.Contains("handler=Award", StringComparison.Ordinal));
+        Assert.Equal(403, award.Status);
+
+        Assert.Equal(version, (await manager.GetAsync(api)).Headers.ETag!.Tag); // nothing was written
+        var after = (await finance.GetFromJsonAsync<JsonObject>(api))!;
+        Assert.Equal("submitted", (string)after["projects"]![0]!["status"]!);
+        Assert.Equal("scheduled", (string)after["tranches"]![0]!["status"]!);
+        Assert.Equal("confirmed", (string)after["status"]!);
+    }
+
     private async Task<HttpClient> ClientAsync(string user)
     {
         var client = new HttpClient { BaseAddress = platform.GatewayAddress };

@@ -87,3 +87,6 @@ public sealed record ProjectDetailView(int Id, string Title, string LeadAgencyId
     string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionReason);
 
 public sealed record LinkedActionView(long ActionId, string Title, bool Completed, bool OffTrack);
+
+/// <summary>A decision on a project (approve may be left out: the page checks it first).</summary>
+public sealed record ProjectDecisionDraft(bool? Approve, string? Reason);
