@@ -58,6 +58,19 @@ public sealed class FinanceProgrammeJourneyTests(PortalPlatform platform)
         await page.GetByLabel($"Population of row {row + 1}").FillAsync("160000");
         await page.GetByLabel($"Recorded crime of row {row + 1}").FillAsync("9000");
         await page.GetByLabel($"Non-crime demand of row {row + 1}").FillAsync("15,000");
+
+        // Meanwhile a colleague runs the formula for Medway alone: the page's If-Match is stale, so nothing is saved, the
+        // proposal recorded now is shown and the inputs typed are kept for the next run.
+        using var finance = await ClientAsync("tom.fletcher");
+        using (var propose = new HttpRequestMessage(HttpMethod.Post, $"/api/funders/kent-pcc/programmes/{id}/proposal")
+               { Content = JsonContent.Create(new { inputs = new[] { new { partnershipId = "medway", population = 1L, crime = 1L, nonCrimeDemand = 1L } } }) })
+            (await finance.SendAsync(propose)).EnsureSuccessStatusCode();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run the formula" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("Someone else ran the formula or changed this programme");
+        await Assertions.Expect(page.Locator("#proposal-medway")).ToContainTextAsync("£100,000.01");
+        await Assertions.Expect(page.GetByLabel("Population of Medway Community Safety Partnership")).ToHaveValueAsync("280,000");
+        await Assertions.Expect(page.GetByLabel($"Another partnership's id, row {row + 1}")).ToHaveValueAsync("kent-county");
+        await browser.CheckPageAsync("funding-proposal-conflict");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run the formula" }).ClickAsync();
 
         // 50/25/25 of £100,000.01: Medway's exact share is £68,382.359779..., the county's £31,617.650220...; both are
@@ -96,13 +109,46 @@ public sealed class FinanceProgrammeJourneyTests(PortalPlatform platform)
         await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Allocation confirmed by the Panel of 3 February 2022");
         await browser.CheckPageAsync("funding-proposal-confirmed");
 
-        using var finance = await ClientAsync("tom.fletcher");
         var allocation = (await finance.GetFromJsonAsync<JsonObject>($"/api/partnerships/medway/funding/allocations/{id}"))!;
         Assert.Equal("confirmed", (string)allocation["status"]!);
         Assert.Equal(6_838_236, (long)allocation["awarded"]!["pence"]!);
         Assert.Equal(6_838_236, (long)allocation["proposed"]!["pence"]!);
         var programme = (await finance.GetFromJsonAsync<JsonObject>($"/api/funders/kent-pcc/programmes/{id}"))!;
         Assert.Equal([6_838_236L, 3_161_765L], programme["proposal"]!.AsArray().Select(p => (long)p!["amount"]!["pence"]!).ToArray());
+    }
+
+    [Fact]
+    public async Task Finance_officer_awards_every_proposed_allocation_at_once_and_sees_which_the_service_refused()
+    {
+        var id = "pfin-all-" + Guid.NewGuid().ToString("N")[..8];
+        using var finance = await ClientAsync("tom.fletcher");
+        (await finance.PostAsJsonAsync("/api/funders/kent-pcc/programmes", new
+        {
+            id, title = "Domestic abuse fund " + id, year = "2019-20", pot = "1000.00",
+            formula = new[] { new { factor = "population", percent = 100 } },
+        })).EnsureSuccessStatusCode();
+        using (var propose = new HttpRequestMessage(HttpMethod.Post, $"/api/funders/kent-pcc/programmes/{id}/proposal")
+               {
+                   Content = JsonContent.Create(new { inputs = new[] { new { partnershipId = "medway", population = 1L, crime = 0L, nonCrimeDemand = 0L }, new { partnershipId = "kent-county", population = 2L, crime = 0L, nonCrimeDemand = 0L } } }),
+               })
+            (await finance.SendAsync(propose)).EnsureSuccessStatusCode();
+
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("tom.fletcher");
+        await page.GotoAsync($"{Funder}/programmes/{id}");
+        // A third and two-thirds of £1,000.00: £333.33 and £666.66 rounded down, and the penny left goes to the larger remainder (the county's 2/3 of a penny).
+        await Assertions.Expect(page.Locator("#proposal-medway")).ToContainTextAsync("£333.33");
+        await Assertions.Expect(page.Locator("#proposal-kent-county")).ToContainTextAsync("£666.67");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Award every proposed allocation not yet awarded (2, £1,000.00)" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#awarded")).ToContainTextAsync("£333.33 to Medway Community Safety Partnership");
+        await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("kent-county: the funding service does not know the partnership kent-county");
+        await Assertions.Expect(page.Locator("#proposal-medway")).ToContainTextAsync("Provisional");
+        await browser.CheckPageAsync("funding-award-all");
+
+        var allocation = (await finance.GetFromJsonAsync<JsonObject>($"/api/partnerships/medway/funding/allocations/{id}"))!;
+        Assert.Equal(33_333, (long)allocation["awarded"]!["pence"]!);
+        Assert.Equal("provisional", (string)allocation["status"]!);
     }
 
     /// <summary>Typed-id rows the programme page offers for partnerships it cannot list.</summary>
@@ -295,10 +341,14 @@ public sealed class FinanceProgrammeJourneyTests(PortalPlatform platform)
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Record the year end" })).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#tranche-1").GetByRole(AriaRole.Link)).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Decide on project 1, Street pastors" })).ToHaveCountAsync(0);
-        await page.GotoAsync(allocationPage + "/projects/1");
-        await Assertions.Expect(page.Locator(".govuk-inset-text")).ToContainTextAsync("Only a finance officer acting for kent-pcc approves or rejects projects");
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send the decision" })).ToHaveCountAsync(0);
-        await browser.CheckPageAsync("funding-project-not-offered");
+        // The funder's decision pages are not for the manager: the permission page.
+        foreach (var path in new[] { "/projects/1", "/tranches/1/cancel", "/year-end" })
+        {
+            var refused = await page.GotoAsync(allocationPage + path);
+            Assert.Equal(403, refused!.Status);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You do not have permission to see this page" })).ToBeVisibleAsync();
+        }
+        await browser.CheckPageAsync("funding-project-refused");
 
         // Crafted POSTs with the manager's own antiforgery token: each is refused by the funding service, nothing is written.
         var version = (await manager.GetAsync(api)).Headers.ETag!.Tag;
@@ -310,7 +360,7 @@ public sealed class FinanceProgrammeJourneyTests(PortalPlatform platform)
                      (allocationPage + "?handler=Withdraw", new[] { ("WithdrawReason", "No longer needed") }),
                  })
         {
-            await page.GotoAsync(allocationPage + "/projects/1");
+            await page.GotoAsync(allocationPage);
             await page.EvaluateAsync(@"([action, fields, version]) => {
                 const token = document.querySelector('input[name=__csrf]').value;
                 const form = document.createElement('form');
@@ -327,7 +377,7 @@ public sealed class FinanceProgrammeJourneyTests(PortalPlatform platform)
         await browser.CheckPageAsync("funding-decision-refused");
 
         // An award by a crafted POST to the programme page: the service refuses it (and the page, the programme).
-        await page.GotoAsync(allocationPage + "/projects/1");
+        await page.GotoAsync(allocationPage);
         var award = await page.RunAndWaitForResponseAsync(() => page.EvaluateAsync(@"action => {
             const token = document.querySelector('input[name=__csrf]').value;
             const form = document.createElement('form');

@@ -31,6 +31,14 @@ public abstract class AllocationSubPage : FunderPage
     public string AllocationPagePath => $"{FunderPagePath}/allocations/{Uri.EscapeDataString(PartnershipId)}/{Uri.EscapeDataString(AllocationId)}";
     protected string AllocationApiPath => $"api/partnerships/{Uri.EscapeDataString(PartnershipId)}/funding/allocations/{Uri.EscapeDataString(AllocationId)}";
 
+    /// <summary>These pages are the funder's decisions: anyone else is shown the permission page (403) and never offered a
+    /// link to them. A POST is not stopped here: the funding service refuses it (so a crafted one proves the service's rule).</summary>
+    protected void RequireFunder()
+    {
+        if (!ActsForFunder)
+            throw new ApiFailure(System.Net.HttpStatusCode.Forbidden, new ApiProblem(403, "Only a finance officer acting for the funder makes these decisions", null, ApiProblem.NoErrors, null));
+    }
+
     protected virtual Task LoadMoreAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected async Task LoadAsync(CancellationToken cancellationToken, bool keepVersion = false)

@@ -19,6 +19,7 @@ public sealed class CancelTrancheModel : AllocationSubPage
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        RequireFunder();
         await LoadAsync(cancellationToken);
         return Tranche is null ? NotFound() : Page();
     }

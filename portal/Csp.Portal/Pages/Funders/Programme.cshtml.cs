@@ -120,6 +120,36 @@ public sealed class ProgrammeModel : FunderPage
         return Page();
     }
 
+    /// <summary>Awards every proposed share not yet awarded, at the proposed amount (one call per partnership, each with its
+    /// own Idempotency-Key); the page then lists what was awarded and, in the error summary, what the service refused.</summary>
+    public async Task<IActionResult> OnPostAwardAllAsync(CancellationToken cancellationToken)
+    {
+        FailedForm = "award-all";
+        await LoadAsync(cancellationToken);
+        foreach (var share in Programme.Proposal ?? [])
+        {
+            if (Allocations.ContainsKey(share.PartnershipId)) continue;
+            var who = PartnershipName(share.PartnershipId);
+            try
+            {
+                var result = await Api.PostAsync<AllocationView>($"api/partnerships/{Uri.EscapeDataString(share.PartnershipId)}/funding/allocations",
+                    new AllocationDraft(ProgrammeId, share.Amount.Pounds, null, null), idempotencyKey: Guid.NewGuid().ToString("N"), cancellationToken: cancellationToken);
+                if (result.Succeeded) AwardedNow.Add($"{Pounds.Show(share.Amount)} to {who}");
+                else ModelState.AddModelError("", $"{who}: {(result.Problem!.Status == StatusCodes.Status403Forbidden ? "you do not have permission to award it" : result.Problem.Detail ?? result.Problem.Title)}");
+            }
+            catch (ApiFailure failure) when (failure.Status == HttpStatusCode.NotFound)
+            {
+                ModelState.AddModelError("", $"{who}: the funding service does not know the partnership {share.PartnershipId}: it is set up in the action plan first");
+            }
+        }
+        await LoadAsync(cancellationToken);
+        BuildRows(fromPost: false);
+        return Page();
+    }
+
+    /// <summary>What "Award every proposed allocation" awarded (shown in the success banner).</summary>
+    public List<string> AwardedNow { get; } = [];
+
     private long? Count(int row, List<string?> values, string what, string label)
     {
         if (Blank(values, row)) return null;

@@ -25,6 +25,7 @@ public sealed class ProjectDecisionModel : AllocationSubPage
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        RequireFunder();
         await LoadAsync(cancellationToken);
         return Project is null ? NotFound() : Page();
     }

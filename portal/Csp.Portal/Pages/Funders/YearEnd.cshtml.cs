@@ -19,6 +19,7 @@ public sealed class YearEndModel : AllocationSubPage
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        RequireFunder();
         await LoadAsync(cancellationToken);
         Outturn ??= Pounds.Show(Allocation.Totals.Spent).TrimStart('£');
     }
