@@ -53,3 +53,40 @@ public sealed record ScheduleDraft(string? Template, IReadOnlyList<TrancheDraft>
 public sealed record TrancheDraft(string? Label, string? Amount, string? WaitsOnReturn, bool? OnBusinessCases);
 
 public sealed record FunderView(string Id, string Name, string? OrgId);
+
+// Programmes, the formula's proposal and awards (the funder's finance officer). Amounts go out as the text typed.
+
+/// <summary>One programme with its formula (weights in whole percent) and the formula's last proposal.</summary>
+public sealed record ProgrammeDetailView(string Id, string FunderId, string Title, string Year, AmountView Pot, string? Conditions,
+    IReadOnlyList<FormulaWeightView>? Formula, IReadOnlyList<ProposalRowView>? Proposal, long Version);
+
+/// <summary>A formula weight: <c>population</c>, <c>crime</c> or <c>non-crime-demand</c>, in whole percent.</summary>
+public sealed record FormulaWeightView(string Factor, int Percent);
+
+public sealed record ProposalRowView(string PartnershipId, AmountView Amount);
+
+public sealed record ProgrammeDraft(string? Id, string? Title, string? Year, string? Pot, string? Conditions, IReadOnlyList<FormulaWeightDraft>? Formula);
+
+public sealed record FormulaWeightDraft(string Factor, int? Percent);
+
+public sealed record ProposalDraft(IReadOnlyList<FormulaInputDraft> Inputs);
+
+public sealed record FormulaInputDraft(string PartnershipId, long? Population, long? Crime, long? NonCrimeDemand);
+
+public sealed record AllocationDraft(string? ProgrammeId, string? Amount, string? AdjustmentReason, string? Purpose);
+
+public sealed record ReasonDraft(string? Reason);
+
+public sealed record CancelDraft(string? Reason);
+
+public sealed record YearEndDraft(string? Outturn, DateOnly? ReturnedOn, string? ReturnReference);
+
+/// <summary>A project as the funding service's project list shows it (with the actions it delivers and its measures).</summary>
+public sealed record ProjectDetailView(int Id, string Title, string LeadAgencyId, AmountView Amount, AmountView Spent, string Status,
+    IReadOnlyList<LinkedActionView> Actions, IReadOnlyList<string> Measures, bool ReadyToClose, bool Flagged, DateTimeOffset SubmittedAt, string SubmittedBy,
+    string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionReason);
+
+public sealed record LinkedActionView(long ActionId, string Title, bool Completed, bool OffTrack);
+
+/// <summary>A decision on a project (approve may be left out: the page checks it first).</summary>
+public sealed record ProjectDecisionDraft(bool? Approve, string? Reason);

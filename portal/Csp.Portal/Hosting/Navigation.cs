@@ -17,6 +17,8 @@ public static class Navigation
         // A funder's finance officer: the funder's view across partnerships (on pages outside one partnership's own).
         if (string.IsNullOrEmpty(partnershipId))
             items.AddRange(caller.Funders.Order(StringComparer.Ordinal).Select(f => new NavigationItem("Funding", "/funders/" + Uri.EscapeDataString(f) + "/overview")));
+        if (string.IsNullOrEmpty(partnershipId))
+            items.AddRange(caller.Funders.Order(StringComparer.Ordinal).Select(f => new NavigationItem("Programmes", "/funders/" + Uri.EscapeDataString(f) + "/programmes")));
         if (string.IsNullOrEmpty(partnershipId) || !caller.BelongsTo(partnershipId)) return items;
         var p = "/partnerships/" + Uri.EscapeDataString(partnershipId);
         if (caller.Has(Roles.Partner, partnershipId) || caller.Has(Roles.Manager, partnershipId)) items.Add(new("My actions", p + "/my-actions"));

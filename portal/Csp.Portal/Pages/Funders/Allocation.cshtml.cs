@@ -45,6 +45,7 @@ public sealed class AllocationModel : FunderPage
     [BindProperty] public string? ReturnReason { get; set; }
     [BindProperty] public int? VariationId { get; set; }
     [BindProperty] public string? VariationReason { get; set; }
+    [BindProperty] public string? WithdrawReason { get; set; }
 
     public AllocationView Allocation { get; private set; } = null!;
     public PartnershipView? Partnership { get; private set; }
@@ -62,6 +63,14 @@ public sealed class AllocationModel : FunderPage
     public bool CanConfirm => ActsForFunder && Allocation.Status == "provisional";
 
     public bool CanSchedule => ActsForFunder && Allocation.Status is "provisional" or "confirmed" && Allocation.Tranches.All(t => t.Status != "released");
+
+    public bool CanWithdraw => ActsForFunder && Allocation.Status == "provisional";
+
+    public bool CanCloseYear => ActsForFunder && Allocation.Status == "confirmed";
+
+    public bool CanCancel(TrancheView t) => ActsForFunder && t.Status == "scheduled" && Allocation.Status is "provisional" or "confirmed";
+
+    public string SubPagePath(string rest) => $"{PagePath}/{rest}";
 
     public bool CanRelease(TrancheView t) => ActsForFunder && t.Status == "scheduled" && Allocation.Status is "provisional" or "confirmed";
 
@@ -126,6 +135,11 @@ public sealed class AllocationModel : FunderPage
             ifMatch: Version, idempotencyKey: Guid.NewGuid().ToString("N"), cancellationToken: cancellationToken), new Dictionary<string, (string, string)>(),
             "released", TrancheId?.ToString(CultureInfo.InvariantCulture), cancellationToken);
 
+    public async Task<IActionResult> OnPostWithdrawAsync(CancellationToken cancellationToken) =>
+        await WriteAsync("withdraw", () => Api.PostAsync<AllocationView>($"{AllocationApiPath}/withdraw", new ReasonDraft(WithdrawReason?.Trim()),
+            ifMatch: Version, cancellationToken: cancellationToken), new Dictionary<string, (string, string)> { ["reason"] = (nameof(WithdrawReason), "Reason for withdrawing") },
+            "withdrawn", null, cancellationToken);
+
     public async Task<IActionResult> OnPostAcceptReturnAsync(CancellationToken cancellationToken) =>
         await DecideReturnAsync(true, cancellationToken);
 
@@ -184,6 +198,14 @@ public sealed class AllocationModel : FunderPage
     /// <summary>What the last write did, in words, for the success banner.</summary>
     public string? Outcome => Done switch
     {
+        "awarded" => $"Awarded {Pounds.Show(Allocation.Awarded)} to {PartnershipTitle} from {Allocation.ProgrammeTitle} ({Allocation.Year}): provisional until it is confirmed.",
+        "withdrawn" => $"Allocation withdrawn: {Allocation.WithdrawnBecause}",
+        "project-approved" => $"Project {DoneItem} approved.",
+        "project-rejected" => $"Project {DoneItem} rejected, with your reason.",
+        "cancelled" => Allocation.Tranches.FirstOrDefault(t => t.Id.ToString(CultureInfo.InvariantCulture) == DoneItem) is { } c1
+            ? $"Cancelled tranche {c1.Id}: {c1.Label} ({Pounds.Show(c1.Amount)})." : "Tranche cancelled.",
+        "closed" => Allocation.YearEnd is { } ye
+            ? $"Year end recorded: outturn {Pounds.Show(ye.Outturn)}, {Pounds.Show(ye.FundsReturned)} returned; the allocation is closed." : "Allocation closed.",
         "confirmed" => $"Allocation confirmed by the Panel of {(Allocation.Confirmation is { } c ? Display.Date(c.PanelDate) : "")}.",
         "scheduled" => Allocation.Tranches.Count(t => t.Status != "cancelled") is var n ? $"Schedule set: {n} {(n == 1 ? "tranche" : "tranches")} adding up to {Pounds.Show(Allocation.Awarded)}." : null,
         "released" => Allocation.Tranches.FirstOrDefault(t => t.Id.ToString(CultureInfo.InvariantCulture) == DoneItem) is { } t
