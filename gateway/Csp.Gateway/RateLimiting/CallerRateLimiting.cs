@@ -28,7 +28,8 @@ public sealed class RateLimitingOptions
     public int SessionPermitsPerMinute { get; set; } = 600;
 
     /// <summary>Every request without a valid token from one client address (sessions and anonymous callers together):
-    /// the ceiling that forged or throw-away session cookies cannot get past. Higher than the others.</summary>
+    /// the ceiling that forged or throw-away session cookies cannot get past. Higher than the others; never below
+    /// <see cref="AnonymousPermitsPerMinute"/> (the larger of the two applies).</summary>
     public int AddressCeilingPerMinute { get; set; } = 3000;
 
     /// <summary>The portal's session cookie (ASP.NET's cookie authentication; a large one is split into
@@ -78,7 +79,8 @@ public static class CallerRateLimiting
         private readonly Func<BucketKey, RateLimiter> _subject = _ => PerMinute(options.PermitsPerMinute);
         private readonly Func<BucketKey, RateLimiter> _session = _ => PerMinute(options.SessionPermitsPerMinute);
         private readonly Func<BucketKey, RateLimiter> _anonymous = _ => PerMinute(options.AnonymousPermitsPerMinute);
-        private readonly Func<BucketKey, RateLimiter> _ceiling = _ => PerMinute(options.AddressCeilingPerMinute);
+        // Never below the anonymous limit: a deployment (or a test platform) that raises that limit is not silently capped.
+        private readonly Func<BucketKey, RateLimiter> _ceiling = _ => PerMinute(Math.Max(options.AddressCeilingPerMinute, options.AnonymousPermitsPerMinute));
         private readonly string[] _uncounted = [.. options.UncountedPaths];
 
         public RateLimitPartition<BucketKey> PerCaller(HttpContext context)
