@@ -126,4 +126,13 @@ public sealed class PortalRateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/api/partnerships/medway/actions", TestAuth.Token(DemoCallers.Manager))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PageAsync(gateway, "/assets/portal/portal.css", session: "any")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_ceiling_configured_below_the_anonymous_limit_does_not_cap_it()
+    {
+        await using var gateway = await GatewayAsync(anonymous: 4, ceiling: 2);
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(HttpStatusCode.OK, (await PageAsync(gateway, "/help/cookies")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PageAsync(gateway, "/help/cookies")).StatusCode);
+    }
 }
