@@ -19,6 +19,8 @@ public static class GatewayApp
             .AddEnvironmentVariables().AddCommandLine(args);
         configure?.Invoke(builder);
 
+        var pipeline = GatewayPipelineOptions.From(builder);
+        builder.Services.AddSingleton(pipeline);
         builder.AddGatewayHosting();
         builder.AddCspAuthentication();
         builder.AddTrustedProxies();
@@ -37,12 +39,13 @@ public static class GatewayApp
         app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSecurityHeaders();
-        app.UseCspTraceContext();
+        var pipeline = app.Services.GetRequiredService<GatewayPipelineOptions>();
+        if (pipeline.SecurityHeaders) app.UseSecurityHeaders();
+        if (pipeline.CorrelationHeader) app.UseCspTraceContext();
         app.UseRouting();
-        app.UseGatewayMetrics();
+        if (pipeline.RequestMetrics) app.UseGatewayMetrics();
         app.UseAuthentication();
-        app.UseRateLimiter();
+        if (pipeline.RateLimiter) app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapGatewayHealth();

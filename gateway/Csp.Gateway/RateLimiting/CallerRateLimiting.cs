@@ -1,4 +1,8 @@
 using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using Csp.BuildingBlocks.Auth;
 using Microsoft.AspNetCore.RateLimiting;
@@ -14,9 +18,27 @@ public sealed class RateLimitingOptions
     /// <summary>For an authenticated caller, counted by the token's <c>sub</c>.</summary>
     public int PermitsPerMinute { get; set; } = 600;
 
-    /// <summary>For a caller without a valid token (a forged or garbage one included), counted by client IP address: the
-    /// connection's, or the one a trusted proxy forwarded (see <see cref="Security.TrustedProxies"/>).</summary>
+    /// <summary>For a caller without a valid token (a forged or garbage one included) and without a portal session
+    /// cookie, counted by client IP address: the connection's, or the one a trusted proxy forwarded (see
+    /// <see cref="Security.TrustedProxies"/>).</summary>
     public int AnonymousPermitsPerMinute { get; set; } = 120;
+
+    /// <summary>For a browser with a portal session (no bearer token at the gateway; the portal's cookie), counted by the
+    /// SHA-256 of the cookie's value.</summary>
+    public int SessionPermitsPerMinute { get; set; } = 600;
+
+    /// <summary>Every request without a valid token from one client address (sessions and anonymous callers together):
+    /// the ceiling that forged or throw-away session cookies cannot get past. Higher than the others; never below
+    /// <see cref="AnonymousPermitsPerMinute"/> (the larger of the two applies).</summary>
+    public int AddressCeilingPerMinute { get; set; } = 3000;
+
+    /// <summary>The portal's session cookie (ASP.NET's cookie authentication; a large one is split into
+    /// <c>{name}C1</c>, <c>{name}C2</c>, ... which are hashed together).</summary>
+    public string SessionCookie { get; set; } = "csp-session";
+
+    /// <summary>Path prefixes whose GET and HEAD requests are never counted: the portal's static files, which a page load
+    /// fetches many of (fonts, CSS, scripts, images) and which cost the portal nothing to serve.</summary>
+    public List<string> UncountedPaths { get; set; } = ["/assets", "/favicon.ico"];
 }
 
 public static class CallerRateLimiting
@@ -25,41 +47,104 @@ public static class CallerRateLimiting
     {
         builder.Services.AddOptions<RateLimitingOptions>()
             .Bind(builder.Configuration.GetSection(RateLimitingOptions.SectionName))
-            .Validate(o => o.PermitsPerMinute > 0 && o.AnonymousPermitsPerMinute > 0, "RateLimiting permits must be positive.")
+            .Validate(o => o.PermitsPerMinute > 0 && o.AnonymousPermitsPerMinute > 0 && o.SessionPermitsPerMinute > 0 && o.AddressCeilingPerMinute > 0,
+                "RateLimiting permits must be positive.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.SessionCookie), "RateLimiting:SessionCookie must name the portal's session cookie.")
+            .Validate(o => o.UncountedPaths.All(p => p.StartsWith('/') && p.Length > 1), "RateLimiting:UncountedPaths must be paths such as /assets.")
             .ValidateOnStart();
 
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>()
             .Configure<IOptions<RateLimitingOptions>>((limiter, limits) =>
             {
-                var permits = limits.Value;
+                var partitions = new Partitions(limits.Value);
                 limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-                limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, permits));
+                // Per caller first, then the per-address ceiling for callers without a token.
+                limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                    PartitionedRateLimiter.Create<HttpContext, BucketKey>(partitions.PerCaller),
+                    PartitionedRateLimiter.Create<HttpContext, BucketKey>(partitions.AddressCeiling));
                 limiter.OnRejected = OnRejected;
             });
         return builder;
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext context, RateLimitingOptions permits)
-    {
-        // Probes and scrapes come from the platform, not from callers. The user is the one authentication validated (it
-        // runs before the limiter): an unvalidated token never names a bucket.
-        if (context.Request.Path.StartsWithSegments("/healthz") || context.Request.Path.StartsWithSegments("/metrics"))
-            return RateLimitPartition.GetNoLimiter("platform");
+    private enum Bucket : byte { Uncounted, Subject, Session, Address, AddressCeiling }
 
-        var subject = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(CspClaims.Subject)?.Value : null;
-        return subject is not null
-            ? RateLimitPartition.GetFixedWindowLimiter($"sub:{subject}", _ => PerMinute(permits.PermitsPerMinute))
-            : RateLimitPartition.GetFixedWindowLimiter($"ip:{context.Connection.RemoteIpAddress}", _ => PerMinute(permits.AnonymousPermitsPerMinute));
+    /// <summary>A partition key without a per-request string: the kind, and the subject, the session cookie's hash or the
+    /// client address.</summary>
+    private readonly record struct BucketKey(Bucket Kind, string? Subject = null, IPAddress? Address = null, UInt128 Session = default);
+
+    private sealed class Partitions(RateLimitingOptions options)
+    {
+        private readonly Func<BucketKey, RateLimiter> _subject = _ => PerMinute(options.PermitsPerMinute);
+        private readonly Func<BucketKey, RateLimiter> _session = _ => PerMinute(options.SessionPermitsPerMinute);
+        private readonly Func<BucketKey, RateLimiter> _anonymous = _ => PerMinute(options.AnonymousPermitsPerMinute);
+        // Never below the anonymous limit: a deployment (or a test platform) that raises that limit is not silently capped.
+        private readonly Func<BucketKey, RateLimiter> _ceiling = _ => PerMinute(Math.Max(options.AddressCeilingPerMinute, options.AnonymousPermitsPerMinute));
+        private readonly string[] _uncounted = [.. options.UncountedPaths];
+
+        public RateLimitPartition<BucketKey> PerCaller(HttpContext context)
+        {
+            if (IsUncounted(context)) return RateLimitPartition.GetNoLimiter(new BucketKey(Bucket.Uncounted));
+            // The user is the one authentication validated (it runs before the limiter): an unvalidated token never names a bucket.
+            if (Subject(context) is { } subject) return new RateLimitPartition<BucketKey>(new BucketKey(Bucket.Subject, subject), _subject);
+            if (SessionHash(context.Request.Cookies, options.SessionCookie) is { } session)
+                return new RateLimitPartition<BucketKey>(new BucketKey(Bucket.Session, Session: session), _session);
+            return new RateLimitPartition<BucketKey>(new BucketKey(Bucket.Address, Address: context.Connection.RemoteIpAddress), _anonymous);
+        }
+
+        public RateLimitPartition<BucketKey> AddressCeiling(HttpContext context) =>
+            IsUncounted(context) || Subject(context) is not null
+                ? RateLimitPartition.GetNoLimiter(new BucketKey(Bucket.Uncounted))
+                : new RateLimitPartition<BucketKey>(new BucketKey(Bucket.AddressCeiling, Address: context.Connection.RemoteIpAddress), _ceiling);
+
+        /// <summary>Probes and scrapes come from the platform, not from callers; static files of the portal are not calls.</summary>
+        private bool IsUncounted(HttpContext context)
+        {
+            var path = context.Request.Path;
+            if (path.StartsWithSegments("/healthz") || path.StartsWithSegments("/metrics")) return true;
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)) return false;
+            foreach (var prefix in _uncounted)
+                if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)) return true;
+            return false;
+        }
+
+        private static string? Subject(HttpContext context) =>
+            context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(CspClaims.Subject)?.Value : null;
     }
 
-    private static FixedWindowRateLimiterOptions PerMinute(int permits) => new()
+    /// <summary>
+    /// The portal session a browser presents, as the first 128 bits of the SHA-256 of its cookie's value (chunks joined in
+    /// order), or null without one. The gateway cannot decrypt or check the cookie and does not need to: the hash only
+    /// names a bucket. A forged or made-up cookie gets a bucket of its own, which the per-address ceiling bounds; the
+    /// cookie value itself (a credential for the portal) is never kept.
+    /// </summary>
+    internal static UInt128? SessionHash(IRequestCookieCollection cookies, string name)
+    {
+        if (!cookies.TryGetValue(name, out var value) || string.IsNullOrEmpty(value)) return null;
+        var material = value;
+        // ASP.NET's chunking cookie manager writes "chunks-N" and the parts as {name}C1..{name}CN.
+        if (value.StartsWith("chunks-", StringComparison.Ordinal) && int.TryParse(value.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is > 0 and <= 64)
+        {
+            var joined = new StringBuilder(value);
+            for (var i = 1; i <= count; i++)
+                joined.Append('\n').Append(cookies.TryGetValue($"{name}C{i.ToString(CultureInfo.InvariantCulture)}", out var chunk) ? chunk : "");
+            material = joined.ToString();
+        }
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(MemoryMarshal.AsBytes(material.AsSpan()), hash);
+        return MemoryMarshal.Read<UInt128>(hash);
+    }
+
+    private static FixedWindowRateLimiter PerMinute(int permits) => new(new FixedWindowRateLimiterOptions
     {
         PermitLimit = permits,
         Window = TimeSpan.FromMinutes(1),
         QueueLimit = 0,
-        AutoReplenishment = true,
-    };
+        // The partitioned limiter's own timer replenishes every partition (as RateLimitPartition.GetFixedWindowLimiter
+        // arranges): no timer per session bucket.
+        AutoReplenishment = false,
+    });
 
     private static async ValueTask OnRejected(OnRejectedContext context, CancellationToken cancellationToken)
     {

@@ -30,6 +30,9 @@ public sealed class AuthOptions
     /// <summary>How this service obtains its own service token for gRPC calls it makes.</summary>
     public ServiceTokenOptions ServiceToken { get; set; } = new();
 
+    /// <summary>Tokens that validated are remembered until their exp, at most <see cref="TokenCacheOptions.MaxAge"/>.</summary>
+    public TokenCacheOptions TokenCache { get; set; } = new();
+
     public bool HasAuthority => !string.IsNullOrWhiteSpace(Authority);
 }
 
@@ -127,6 +130,8 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment, ILogger
         var token = options.ServiceToken;
         if (token.UsesClientCredentials && (string.IsNullOrWhiteSpace(token.ClientId) || string.IsNullOrWhiteSpace(token.ClientSecret)))
             failures.Add("Auth:ServiceToken:ClientId and Auth:ServiceToken:ClientSecret must be set with Auth:ServiceToken:TokenEndpoint.");
+        if (options.TokenCache.MaxEntries < 1 || options.TokenCache.MaxAge <= TimeSpan.Zero)
+            failures.Add("Auth:TokenCache:MaxEntries and Auth:TokenCache:MaxAge must be positive.");
         if (token.RefreshBeforeExpiry < TimeSpan.Zero)
             failures.Add("Auth:ServiceToken:RefreshBeforeExpiry must not be negative.");
 

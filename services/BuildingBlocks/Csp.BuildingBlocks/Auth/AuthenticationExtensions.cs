@@ -24,10 +24,11 @@ public static class AuthenticationExtensions
         services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ValidatedTokenCache>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
+            .Configure<IOptions<AuthOptions>, ValidatedTokenCache>((jwt, auth, cache) => Configure(jwt, auth.Value, cache));
         services.AddAuthorization();
 
         var devIssuerEnabled = builder.Configuration.GetValue<bool>($"{AuthOptions.SectionName}:{nameof(AuthOptions.DevIssuer)}:{nameof(DevIssuerOptions.Enabled)}");
@@ -43,7 +44,7 @@ public static class AuthenticationExtensions
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
 
-    private static void Configure(JwtBearerOptions jwt, AuthOptions auth)
+    private static void Configure(JwtBearerOptions jwt, AuthOptions auth, ValidatedTokenCache cache)
     {
         // Keep the token's own claim names (sub, csp_role, agency) instead of the WS-* URIs.
         jwt.MapInboundClaims = false;
@@ -83,6 +84,15 @@ public static class AuthenticationExtensions
             TryAllIssuerSigningKeys = false,
             ClockSkew = TimeSpan.FromSeconds(30),
         };
+
+        // A token seen before (the very same string) is answered from the validated-token cache until its exp, at most
+        // Auth:TokenCache:MaxAge; anything else is validated in full and remembered only if valid (docs/security.md).
+        if (cache.Enabled)
+        {
+            var handlers = jwt.TokenHandlers.ToList();
+            jwt.TokenHandlers.Clear();
+            foreach (var handler in handlers) jwt.TokenHandlers.Add(new CachingTokenHandler(handler, cache));
+        }
 
         jwt.Events = new JwtBearerEvents
         {

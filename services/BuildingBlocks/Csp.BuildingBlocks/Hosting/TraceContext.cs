@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Csp.BuildingBlocks.Hosting;
 
@@ -16,16 +17,19 @@ public sealed class TraceContextMiddleware(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (CurrentTraceId() is { } traceId)
-        {
-            context.Response.OnStarting(() =>
-            {
-                context.Response.Headers[CorrelationHeader] = traceId;
-                return Task.CompletedTask;
-            });
-        }
+        // One static callback with the context as its state: no closure or delegate allocated per request. The trace id is
+        // read when the response starts, from the request's own activity (the one ASP.NET Core started for it).
+        if (CurrentTraceId() is not null) context.Response.OnStarting(WriteCorrelationHeader, context);
         return next(context);
     }
+
+    private static readonly Func<object, Task> WriteCorrelationHeader = static state =>
+    {
+        var context = (HttpContext)state;
+        var activity = context.Features.Get<IHttpActivityFeature>()?.Activity ?? Activity.Current;
+        if (activity is { IdFormat: ActivityIdFormat.W3C }) context.Response.Headers[CorrelationHeader] = activity.TraceId.ToHexString();
+        return Task.CompletedTask;
+    };
 
     /// <summary>The current trace id (32 hex digits), or null outside any trace.</summary>
     public static string? CurrentTraceId() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.TraceId.ToHexString() : null;

@@ -1,0 +1,32 @@
+namespace Csp.Gateway.Hosting;
+
+/// <summary>
+/// Pieces of the gateway's per-request pipeline that can be switched off to measure what each costs (configuration
+/// section <c>Gateway:Pipeline</c>; the benchmark's attribution rows). All on by default; the gateway refuses to start
+/// in Production with any of them off. Token validation is not among them: it is never off (its cache is
+/// <c>Auth:TokenCache:Enabled</c>).
+/// </summary>
+public sealed class GatewayPipelineOptions
+{
+    public const string Section = "Gateway:Pipeline";
+
+    public bool SecurityHeaders { get; set; } = true;
+
+    /// <summary>The <c>X-Correlation-Id</c> response header (the trace context itself is always carried).</summary>
+    public bool CorrelationHeader { get; set; } = true;
+
+    /// <summary>Prometheus request metrics (<c>UseHttpMetrics</c>).</summary>
+    public bool RequestMetrics { get; set; } = true;
+
+    public bool RateLimiter { get; set; } = true;
+
+    public bool AllOn => SecurityHeaders && CorrelationHeader && RequestMetrics && RateLimiter;
+
+    public static GatewayPipelineOptions From(WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(Section).Get<GatewayPipelineOptions>() ?? new GatewayPipelineOptions();
+        if (!options.AllOn && builder.Environment.IsProduction())
+            throw new InvalidOperationException($"{Section}: every piece of the gateway's pipeline must be on in Production (these switches exist to measure their cost).");
+        return options;
+    }
+}
