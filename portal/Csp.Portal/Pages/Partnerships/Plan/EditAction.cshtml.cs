@@ -45,10 +45,11 @@ public sealed class EditActionModel : ActionFormPage
                 var before = FromSnapshot<ActionView>(Read);
                 await ReadActionAsync(cancellationToken);
                 Conflict = Changes(before, Action, Partnership);
+                if (before is not null) Merge(before, Action);
                 await LoadFormAsync(cancellationToken);
                 return Page();
             }
-            ModelState.AddProblem(result.Problem!, fields);
+            ModelState.AddProblem(Readable(result.Problem!), fields);
         }
         var kept = Version;
         var read = Read;
@@ -64,6 +65,28 @@ public sealed class EditActionModel : ActionFormPage
         Action = read.Value!;
         Version = read.ETag;
         Read = Snapshot(Action);
+    }
+
+    /// <summary>After a 412: a field the user did not change (what they send is what the form read) takes the value it has
+    /// now, so sending again keeps the other person's change; a field the user changed keeps what they typed.</summary>
+    private void Merge(ActionView before, ActionView now)
+    {
+        static bool Same(string? typed, string? read) => (string.IsNullOrWhiteSpace(typed) ? null : typed.Trim()) == (string.IsNullOrEmpty(read) ? null : read);
+        static bool SameDate(DateParts typed, DateOnly? read) => typed.IsEmpty ? read is null : typed.TryRead(out var d) && d == read;
+        if (Same(PriorityId, before.PriorityId)) PriorityId = now.PriorityId;
+        if (Same(AreaOfFocusId, before.AreaOfFocusId)) AreaOfFocusId = now.AreaOfFocusId;
+        if (Same(Title, before.Title)) Title = now.Title;
+        if (Same(Description, before.Description)) Description = now.Description;
+        if (Same(Strand, before.Strand)) Strand = now.Strand;
+        if (Same(LeadAgencyId, before.LeadAgencyId)) LeadAgencyId = now.LeadAgencyId;
+        if (Same(Owner, before.Owner)) Owner = now.Owner;
+        if (SupportingAgencyIds.Order().SequenceEqual(before.SupportingAgencyIds.Order())) SupportingAgencyIds = now.SupportingAgencyIds.ToList();
+        if (SameDate(Start, before.StartDate)) Start = DateParts.Of(now.StartDate);
+        if (SameDate(Due, before.DueDate)) Due = DateParts.Of(now.DueDate);
+        var typed = Milestones.Where(m => !m.IsBlank).ToList();
+        var unchanged = typed.Count == before.Milestones.Count && typed.Zip(before.Milestones).All(x =>
+            Same(x.First.Title, x.Second.Title) && SameDate(x.First.Due ?? new DateParts(), x.Second.DueDate) && SameDate(x.First.Done ?? new DateParts(), x.Second.CompletedOn));
+        if (unchanged) Milestones = now.Milestones.Select(m => new MilestoneInput { Title = m.Title, Due = DateParts.Of(m.DueDate), Done = DateParts.Of(m.CompletedOn) }).ToList();
     }
 
     /// <summary>What changed between the action as the form read it and the action now, in words.</summary>

@@ -29,7 +29,7 @@ public sealed class NewActionModel : ActionFormPage
             var result = await Api.PostAsync<ActionView>(ApiPath + "/actions", draft, idempotencyKey: Guid.NewGuid().ToString("n"), cancellationToken: cancellationToken);
             if (result.Succeeded)
                 return Redirect($"{PagePath}/plan?plan={Uri.EscapeDataString(result.Value!.PlanId)}&done=action-added&action={result.Value.Id}#priority-{Uri.EscapeDataString(result.Value.PriorityId)}");
-            ModelState.AddProblem(result.Problem!, fields);
+            ModelState.AddProblem(Readable(result.Problem!), fields);
         }
         await LoadFormAsync(cancellationToken);
         return Page();

@@ -22,6 +22,16 @@ public abstract class PlanSetUpPage : PartnershipPage
             throw new ApiFailure(HttpStatusCode.Forbidden, new ApiProblem(403, "Setting up the plan is for the partnership's manager", null, ApiProblem.NoErrors, null));
     }
 
+    /// <summary>The service's messages name other fields as the API spells them (<c>must be on or after startDate</c>); the
+    /// user reads the words of the form (<c>must be on or after the start date</c>).</summary>
+    protected static ApiProblem Readable(ApiProblem problem)
+    {
+        static string Words(string message) => message
+            .Replace("startDate", "the start date", StringComparison.Ordinal).Replace("dueDate", "the due date", StringComparison.Ordinal)
+            .Replace("startYear", "the start year", StringComparison.Ordinal).Replace("the action's the", "the action's", StringComparison.Ordinal);
+        return problem with { Errors = problem.Errors.ToDictionary(e => e.Key, e => e.Value.Select(Words).ToArray()) };
+    }
+
     /// <summary>A record as it was read with the form, kept in a hidden field so a 412 can say what changed since.</summary>
     protected static string Snapshot<T>(T value) => JsonSerializer.Serialize(value, GatewayApi.Json);
 

@@ -79,7 +79,9 @@ public sealed class SetUpModel : PlanSetUpPage
             {
                 await LoadPartnershipAsync(cancellationToken);
                 var now = await Api.GetAsync<PlanView>($"{PlansPath}/{Uri.EscapeDataString(PlanId!)}", cancellationToken);
-                Conflict = Changes(FromSnapshot<PlanView>(Read), now.Value!);
+                var before = FromSnapshot<PlanView>(Read);
+                Conflict = Changes(before, now.Value!);
+                if (before is not null) TakeTheirs(before, now.Value!);
                 AddTheirs(now.Value!);
                 Version = now.ETag;
                 Read = Snapshot(now.Value);
@@ -88,7 +90,7 @@ public sealed class SetUpModel : PlanSetUpPage
             }
             if (IsNew && result.Status == StatusCodes.Status428PreconditionRequired)
                 ModelState.AddModelError(nameof(PlanRef), $"Plan reference {planId} is taken by another plan: choose another reference, or change that plan");
-            else ModelState.AddProblem(result.Problem!, fields);
+            else ModelState.AddProblem(Readable(result.Problem!), fields);
         }
         await LoadPartnershipAsync(cancellationToken);
         PadRows();
@@ -161,6 +163,29 @@ public sealed class SetUpModel : PlanSetUpPage
         {
             Id = p.Id, Title = p.Title, Areas = p.AreasOfFocus.Select(a => new AreaInput { Id = a.Id, Title = a.Title }).ToList(),
         }).ToList();
+    }
+
+    /// <summary>After a 412: what the user left as the form read it takes its value now (their change is kept by sending
+    /// again); what the user changed stays as typed.</summary>
+    private void TakeTheirs(PlanView before, PlanView now)
+    {
+        static bool Same(string? typed, string read) => (typed ?? "").Trim() == read;
+        if (Same(Title, before.Title)) Title = now.Title;
+        if (Same(StartYear, before.StartYear.ToString(CultureInfo.InvariantCulture))) StartYear = now.StartYear.ToString(CultureInfo.InvariantCulture);
+        if (Same(EndYear, before.EndYear.ToString(CultureInfo.InvariantCulture))) EndYear = now.EndYear.ToString(CultureInfo.InvariantCulture);
+        foreach (var row in Priorities.Where(r => !string.IsNullOrEmpty(r.Id)))
+        {
+            var old = before.Priorities.FirstOrDefault(p => p.Id == row.Id);
+            var current = now.Priorities.FirstOrDefault(p => p.Id == row.Id);
+            if (old is null || current is null) continue;
+            if (Same(row.Title, old.Title)) row.Title = current.Title;
+            foreach (var area in (row.Areas ?? []).Where(a => !string.IsNullOrEmpty(a.Id)))
+            {
+                var oldArea = old.AreasOfFocus.FirstOrDefault(a => a.Id == area.Id);
+                var currentArea = current.AreasOfFocus.FirstOrDefault(a => a.Id == area.Id);
+                if (oldArea is not null && currentArea is not null && Same(area.Title, oldArea.Title)) area.Title = currentArea.Title;
+            }
+        }
     }
 
     /// <summary>After a 412: what someone else added (a priority, an area of focus) joins the form, so sending again keeps it.</summary>
