@@ -114,7 +114,10 @@ public sealed class ManagerJourneyTests(PortalPlatform platform)
         var select = page.GetByLabel("Action", new() { Exact = true });
         var option = select.Locator("option:not([value=''])").First;
         var actionId = await option.GetAttributeAsync("value");
-        var actionTitle = (await option.InnerTextAsync()).Split(" (")[0];
+        // The title from the action plan, not cut out of the option's text: a title may have brackets of its own ("... (SEN)"),
+        // and which action comes first depends on what other journeys on this platform have completed.
+        using var manager = await ManagerClientAsync();
+        var actionTitle = (string)(await manager.GetFromJsonAsync<JsonObject>($"/api/partnerships/medway/actions/{actionId}"))!["title"]!;
         await select.SelectOptionAsync(actionId!);
         await page.GetByRole(AriaRole.Button, new() { Name = "Link the action" }).ClickAsync();
         await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync($"“{actionTitle}” is linked as a mitigation");
@@ -350,6 +353,111 @@ public sealed class ManagerJourneyTests(PortalPlatform platform)
     }
 
     [Fact]
+    public async Task Manager_requests_a_variation_in_pounds_sees_the_funders_decision_and_completes_a_project_after_a_concurrent_change()
+    {
+        // The journey's own project on the confirmed 2024-25 grant, approved by the funder: no other journey touches it.
+        const string allocation = "/api/partnerships/medway/funding/allocations/kent-crg-2024-25";
+        var project = $"Safe haven pilot {Guid.NewGuid().ToString("n")[..8]}";
+        using var manager = await ManagerClientAsync();
+        using var finance = await ClientAsync("tom.fletcher");
+        var submitted = await manager.PostAsJsonAsync($"{allocation}/projects", new { title = project, leadAgencyId = "kent-fire-rescue", amount = "1234.56", actionIds = Array.Empty<long>(), measures = new[] { "Nights open" } });
+        Assert.True(submitted.IsSuccessStatusCode, await submitted.Content.ReadAsStringAsync());
+        var projectId = (int)(await submitted.Content.ReadFromJsonAsync<JsonObject>())!["projects"]!.AsArray().Single(p => (string)p!["title"]! == project)!["id"]!;
+        Assert.True((await SendAsync(finance, HttpMethod.Post, $"{allocation}/projects/{projectId}/decision", new { approve = true }, allocation)).IsSuccessStatusCode);
+        var reason = $"Match funding from the BID for {project} ended early.";
+
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("sam.patel");
+        await page.GotoAsync(Medway + "/funding/kent-crg-2024-25");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Request a variation" }).ClickAsync();
+        await browser.CheckPageAsync("funding-variation");
+
+        // A third decimal place reaches the service, which names the amount; what was typed stays.
+        await page.GetByLabel("The award amount").CheckAsync();
+        await page.GetByLabel("New award amount").FillAsync("£80,000.005");
+        await page.GetByLabel("Reason").FillAsync(reason);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Request the variation" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-error-summary a[href='#newAmount']")).ToContainTextAsync("New award amount");
+        await Assertions.Expect(page.GetByLabel("New award amount")).ToHaveValueAsync("£80,000.005");
+        await Assertions.Expect(page.GetByLabel("Reason")).ToHaveValueAsync(reason);
+        await browser.CheckPageAsync("funding-variation-errors");
+        await page.GetByLabel("New award amount").FillAsync("£80,000.50");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Request the variation" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Variation requested");
+        var variation = page.Locator("#variations-table tbody tr").Filter(new() { HasText = reason });
+        await Assertions.Expect(variation).ToContainTextAsync("Award to £80,000.50");
+        await Assertions.Expect(variation).ToContainTextAsync("Waiting for the funder's decision");
+        await Assertions.Expect(page.Locator("#totals")).ToContainTextAsync("£73,822.00"); // nothing changes until the funder decides
+
+        // The funder rejects it: the manager sees the decision and why.
+        var stored = (await manager.GetFromJsonAsync<JsonObject>(allocation))!["variations"]!.AsArray().Single(v => (string)v!["reason"]! == reason)!;
+        Assert.Equal(8_000_050, (long)stored["newAmount"]!["pence"]!);
+        Assert.True((await SendAsync(finance, HttpMethod.Post, $"{allocation}/variations/{(int)stored["id"]!}/decision", new { approve = false, reason = "Cover it from the underspend instead." }, allocation)).IsSuccessStatusCode);
+        await page.ReloadAsync();
+        await Assertions.Expect(variation).ToContainTextAsync("Rejected");
+        await Assertions.Expect(variation).ToContainTextAsync("tom.fletcher: Cover it from the underspend instead.");
+        await browser.CheckPageAsync("funding-variation-decided");
+
+        // Complete the project; meanwhile the finance contact records spend on it, so the first send is a 412.
+        var row = page.Locator("#projects tr").Filter(new() { HasText = project });
+        await Assertions.Expect(row).ToContainTextAsync("Approved");
+        await row.GetByRole(AriaRole.Link, new() { Name = $"Complete or close “{project}”" }).ClickAsync();
+        await page.GetByLabel("Completed").CheckAsync();
+        await page.GetByLabel("Note (optional)").FillAsync("Pilot ran all 12 nights.");
+        await browser.CheckPageAsync("funding-end-project");
+        using (var contact = await ClientAsync("fiona.grant"))
+        {
+            var spend = await contact.PostAsJsonAsync($"{allocation}/spend", new { projectId, date = "2025-02-20", amount = "1000.00", description = "Venue hire, 12 nights" });
+            Assert.True(spend.IsSuccessStatusCode, await spend.Content.ReadAsStringAsync());
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#changes")).ToContainTextAsync("£1,000.00 spent on this project");
+        await Assertions.Expect(page.GetByLabel("Completed")).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByLabel("Note (optional)")).ToHaveValueAsync("Pilot ran all 12 nights.");
+        await browser.CheckPageAsync("funding-end-project-conflict");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToContainTextAsync($"Project “{project}” is completed");
+        await Assertions.Expect(row).ToContainTextAsync("Completed");
+        await Assertions.Expect(row).ToContainTextAsync("£1,000.00");
+        Assert.Equal(0, await row.GetByRole(AriaRole.Link, new() { Name = $"Complete or close “{project}”" }).CountAsync());
+        await browser.CheckPageAsync("funding-after-end-project");
+        var ended = (await manager.GetFromJsonAsync<JsonObject>(allocation))!["projects"]!.AsArray().Single(p => (int)p!["id"]! == projectId)!;
+        Assert.Equal("completed", (string)ended["status"]!);
+    }
+
+    [Fact]
+    public async Task Board_member_reads_the_allocation_but_is_not_offered_variations_and_a_crafted_request_is_refused()
+    {
+        const string allocation = "/api/partnerships/medway/funding/allocations/kent-crg-2024-25";
+        using var manager = await ManagerClientAsync();
+        var before = (await manager.GetFromJsonAsync<JsonObject>(allocation))!["variations"]!.AsArray().Count;
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("olivia.grant");
+        await page.GotoAsync(Medway + "/funding/kent-crg-2024-25");
+        await Assertions.Expect(page.Locator("#totals")).ToContainTextAsync("£73,822.00");
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Request a variation" }).CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Complete or close" }).CountAsync());
+        await page.GotoAsync(Medway + "/funding/kent-crg-2024-25/variations/new");
+        await Assertions.Expect(page.Locator(".govuk-warning-text")).ToContainTextAsync("Only the partnership's manager");
+        await browser.CheckPageAsync("funding-variation-not-offered");
+        await page.EvaluateAsync(@"() => {
+            const token = document.querySelector('input[name=__csrf]').value;
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = '/partnerships/medway/funding/kent-crg-2024-25/variations/new';
+            for (const [name, value] of [['__csrf', token], ['Kind', 'amount'], ['NewAmount', '99,000.00'], ['Reason', 'Asked by the board']]) {
+                const input = document.createElement('input'); input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
+            }
+            document.body.appendChild(form);
+            form.submit();
+        }");
+        await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("You do not have permission");
+        Assert.Equal(before, (await manager.GetFromJsonAsync<JsonObject>(allocation))!["variations"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task Partner_is_not_offered_the_funding_pages_and_the_funding_service_refuses_them()
     {
         await using var browser = await platform.NewSessionAsync();
@@ -369,10 +477,21 @@ public sealed class ManagerJourneyTests(PortalPlatform platform)
         return (long)risks.First(r => (string)r!["title"]! == title)!["id"]!;
     }
 
-    private async Task<HttpClient> ManagerClientAsync()
+    private Task<HttpClient> ManagerClientAsync() => ClientAsync("sam.patel");
+
+    /// <summary>A write with the record's current ETag as If-Match (read just before).</summary>
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object body, string recordPath)
+    {
+        using var read = await client.GetAsync(recordPath);
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag!.ToString());
+        return await client.SendAsync(request);
+    }
+
+    private async Task<HttpClient> ClientAsync(string user)
     {
         var client = new HttpClient { BaseAddress = platform.GatewayAddress };
-        var token = await (await client.PostAsJsonAsync("/dev/token", new { user = "sam.patel" })).Content.ReadFromJsonAsync<JsonObject>();
+        var token = await (await client.PostAsJsonAsync("/dev/token", new { user })).Content.ReadFromJsonAsync<JsonObject>();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)token!["access_token"]!);
         return client;
     }

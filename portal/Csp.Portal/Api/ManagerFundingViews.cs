@@ -48,10 +48,18 @@ public static class ManagerFunding
     public sealed record Allocation(string Id, string PartnershipId, string FunderId, string ProgrammeTitle, string Year, string Status,
         Amount Awarded, Amount? Proposed, string? AdjustmentReason, string? Purpose, DateOnly PlannedStart, DateOnly PlannedEnd,
         Confirmation? Confirmation, string? WithdrawnBecause, Totals Totals, IReadOnlyList<Project> Projects, IReadOnlyList<Tranche> Tranches,
-        IReadOnlyList<MonitoringReturn> Returns, IReadOnlyList<string> ReturnsOverdue, int SpendEntries, long Version)
+        IReadOnlyList<MonitoringReturn> Returns, IReadOnlyList<string> ReturnsOverdue, int SpendEntries, long Version,
+        IReadOnlyList<Variation>? Variations = null)
     {
+        public IReadOnlyList<Variation> VariationList => Variations ?? [];
+
         public Project? ProjectById(int id) => Projects.FirstOrDefault(p => p.Id == id);
     }
+
+    /// <summary>A variation the manager asked for (kind <c>amount</c>, <c>end-date</c> or <c>virement</c>) and the funder's
+    /// decision on it (<c>requested</c>, then <c>approved</c> and applied, or <c>rejected</c>), with who decided and why.</summary>
+    public sealed record Variation(int Id, string Kind, Amount? NewAmount, DateOnly? NewEndDate, int? FromProjectId, int? ToProjectId, Amount? Amount,
+        string Reason, string Status, string RequestedBy, string? DecidedBy, string? DecisionReason);
 
     public sealed record SpendEntry(int Id, int ProjectId, DateOnly Date, Amount Amount, string Description, string? EvidenceReference, int? CorrectsEntryId,
         string RecordedBy, DateTimeOffset RecordedAt);
@@ -68,6 +76,11 @@ public static class ManagerFunding
 
     public sealed record MeasureValueDraft(int ProjectId, string Measure, string? Value);
 
+    public sealed record VariationDraft(string? Kind, string? NewAmount, DateOnly? NewEndDate, string? Reason);
+
+    /// <summary>The end of a project: <c>completed</c> (delivered) or <c>closed</c> (ended without being delivered), with an optional note.</summary>
+    public sealed record ProjectEndDraft(string? Status, string? Reason);
+
     public sealed record ReturnDraft(string? Quarter, IReadOnlyList<ReturnLineDraft> SpendToDate, string? Narrative, IReadOnlyList<MeasureValueDraft> Measures, string? ForecastOutturn);
 
     /// <summary>What a person types for money, as the service reads it: the pound sign, thousands separators and spaces
@@ -83,14 +96,14 @@ public static class ManagerFunding
         "provisional" => "Provisional", "confirmed" => "Confirmed", "closed" => "Closed", "withdrawn" => "Withdrawn",
         "submitted" => "Submitted", "approved" => "Approved", "rejected" => "Rejected", "completed" => "Completed",
         "scheduled" => "Scheduled", "released" => "Released", "cancelled" => "Cancelled",
-        "signed-off" => "Signed off", "accepted" => "Accepted", "returned" => "Returned",
+        "signed-off" => "Signed off", "accepted" => "Accepted", "returned" => "Returned", "requested" => "Waiting for the funder's decision",
         _ => status,
     };
 
     public static string StatusTag(string status) => status switch
     {
         "confirmed" or "approved" or "released" or "accepted" => "govuk-tag--green",
-        "provisional" or "submitted" or "scheduled" or "signed-off" => "govuk-tag--blue",
+        "provisional" or "submitted" or "scheduled" or "signed-off" or "requested" => "govuk-tag--blue",
         "rejected" or "withdrawn" or "returned" => "govuk-tag--red",
         _ => "govuk-tag--grey",
     };

@@ -8,6 +8,9 @@ namespace Csp.Portal.Pages.Partnerships.Funding;
 public sealed class AllocationModel : FundingPage
 {
     [FromQuery(Name = "done")] public string? Done { get; set; }
+    [FromQuery(Name = "project")] public int? DoneProjectId { get; set; }
+
+    public Csp.Portal.Api.ManagerFunding.Project? DoneProject => DoneProjectId is { } id ? Allocation.ProjectById(id) : null;
 
     public bool IsManager => Caller.Has(Roles.Manager, PartnershipId);
 

@@ -14,6 +14,11 @@ public sealed class PlanModel : PartnershipPage
     public static readonly IReadOnlyList<string> Rags = ["red", "amber", "green", "blue", "grey"];
 
     [FromQuery(Name = "plan")] public string? PlanId { get; set; }
+    [FromQuery(Name = "done")] public string? Done { get; set; }
+    [FromQuery(Name = "action")] public long? DoneAction { get; set; }
+
+    /// <summary>The set-up links (change the plan, add and change actions) are the manager's.</summary>
+    public bool IsManager => Caller.Has(Csp.BuildingBlocks.Auth.Roles.Manager, PartnershipId);
 
     public IReadOnlyList<PlanView> Plans { get; private set; } = [];
     public PlanView? Current { get; private set; }
