@@ -35,7 +35,7 @@ internal static class GatewayCost
     private const int Concurrency = 8;
     private static readonly TimeSpan TimeCap = TimeSpan.FromSeconds(60);
 
-    private sealed record Result(string Name, int Count, int Errors, double PerSecond, double P50, double P95, double P99);
+    // Result (name, count, errors, req/s, p50, p95, p99) is shared with ListCost: see BenchResult.cs.
 
     private sealed record Path(string Name, Uri Address);
 
