@@ -9,7 +9,8 @@
 // override the runtimeconfig.json the build wrote, so the "before" rows stay measurable after the defaults change.
 // ReadyToRun needs its own publish (the runtime pack and crossgen2 come from NuGet); it is a separate build of the same
 // sources. Usage: dotnet run -c Release --project tests/Csp.Benchmarks -- startup
-//   CSP_STARTUP_VARIANTS=name,name  only those variants (names as printed); CSP_STARTUP_IDLE=10  idle seconds.
+//   CSP_STARTUP_VARIANTS=name,name  only those variants (names as printed; "none": skip this part of `make bench`);
+//   CSP_STARTUP_IDLE=10  idle seconds; CSP_STARTUP_REUSE=1  start what an earlier run published (no publish).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -23,7 +24,7 @@ public static class StartupCost
     /// <summary>A way of starting the same services: which build, and which runtime knobs in the environment.</summary>
     private sealed record Variant(string Name, string Build, IReadOnlyDictionary<string, string> Environment, string What);
 
-    private sealed record Measured(string Part, double ReadyMs, double RssAtReadyMb, double IdleRssMb, double IdleHeapMb, double IdleWorkingSetMb);
+    private sealed record Measured(string Part, double ReadyMs, double RssAtReadyMb, double IdleRssMb, double IdleAnonMb, double IdleFileMb, double IdleHeapMb);
 
     private static readonly Part[] Parts =
     [
@@ -41,6 +42,7 @@ public static class StartupCost
     [
         "DOTNET_gcServer", "DOTNET_gcConcurrent", "DOTNET_GCHeapCount", "DOTNET_GCHeapAffinitizeMask", "DOTNET_GCConserveMemory",
         "DOTNET_GCDynamicAdaptationMode", "DOTNET_TieredPGO", "DOTNET_TC_QuickJitForLoops", "DOTNET_ReadyToRun", "DOTNET_TieredCompilation",
+        "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT",
     ];
 
     private static readonly Variant[] Variants =
@@ -51,6 +53,7 @@ public static class StartupCost
         new("workstation", "jit", new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }, "Workstation GC, concurrent"),
         new("wks-conserve", "jit", new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_GCConserveMemory"] = "5" }, "Workstation GC, GCConserveMemory=5"),
         new("wks-no-pgo", "jit", new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_TieredPGO"] = "0" }, "Workstation GC, TieredPGO off"),
+        new("wks-invariant", "jit", new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1" }, "Workstation GC, no ICU (invariant globalization): measured only"),
         new("wks-r2r", "r2r", new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }, "Workstation GC, ReadyToRun publish"),
     ];
 
@@ -59,6 +62,7 @@ public static class StartupCost
         var idle = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("CSP_STARTUP_IDLE") ?? "10", CultureInfo.InvariantCulture));
         var only = (Environment.GetEnvironmentVariable("CSP_STARTUP_VARIANTS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var variants = Variants.Where(v => only.Length == 0 || only.Contains(v.Name)).ToList();
+        if (variants.Count == 0) return "Start-up time and idle memory: skipped (CSP_STARTUP_VARIANTS chose none).";
         var work = Path.Combine(Path.GetTempPath(), "csp-startup-bench");
         Directory.CreateDirectory(work);
 
@@ -72,20 +76,29 @@ public static class StartupCost
         }
 
         var results = new List<(Variant Variant, List<Measured> Rows)>();
+        var failures = new List<string>();
         foreach (var variant in variants)
         {
             Console.Error.WriteLine($"startup: {variant.Name} ...");
-            results.Add((variant, await MeasureAsync(variant, builds[variant.Build], idle, work)));
+            try
+            {
+                results.Add((variant, await MeasureAsync(variant, builds[variant.Build], idle, work)));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                failures.Add($"{variant.Name}: did not start: {ex.Message.Split('\n')[0]}");
+            }
         }
+        if (results.Count == 0) return "Start-up time and idle memory: no variant measured. " + string.Join("; ", failures);
 
         var text = new StringBuilder();
         var loadavg = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
         text.AppendLine($"Start-up time and idle memory: six processes started one after another as `dotnet <dll>` (Release publish), real redis-server, demo data, {Environment.ProcessorCount} cores, loadavg {loadavg}, idle {idle.TotalSeconds:0} s");
-        text.AppendLine($"{"variant",-16} {"process",-11} {"ready ms",9} {"RSS@ready",10} {"RSS idle",9} {"GC heap",8}   (MB = MiB)");
+        text.AppendLine($"{"variant",-16} {"process",-11} {"ready ms",9} {"RSS@ready",10} {"RSS idle",9} {"of: anon",9} {"file",6} {"GC heap",8}   (MB = MiB; anon/file: RssAnon/RssFile)");
         foreach (var (variant, rows) in results)
         {
             foreach (var r in rows)
-                text.AppendLine($"{variant.Name,-16} {r.Part,-11} {r.ReadyMs,9:0} {r.RssAtReadyMb,10:0.0} {r.IdleRssMb,9:0.0} {r.IdleHeapMb,8:0.0}");
+                text.AppendLine($"{variant.Name,-16} {r.Part,-11} {r.ReadyMs,9:0} {r.RssAtReadyMb,10:0.0} {r.IdleRssMb,9:0.0} {r.IdleAnonMb,9:0.0} {r.IdleFileMb,6:0.0} {r.IdleHeapMb,8:0.0}");
         }
         text.AppendLine();
         var baseline = results.FirstOrDefault(r => r.Variant.Name == "server-gc").Rows;
@@ -97,6 +110,7 @@ public static class StartupCost
             text.AppendLine($"{variant.Name,-16} {rows.Sum(r => r.ReadyMs),13:0} {rows.Max(r => r.IdleRssMb),13:0.0} {rows.Sum(r => r.IdleRssMb),13:0.0} {ratio + readyRatio,13}  {variant.What}");
         }
         text.AppendLine("Goal: every process under 150 MB RSS idle. " + string.Join("; ", results.Select(r => $"{r.Variant.Name}: {(r.Rows.All(m => m.IdleRssMb < 150) ? "met" : "not met")}")));
+        foreach (var failure in failures) text.AppendLine(failure);
         foreach (var (build, parts) in builds)
             text.AppendLine($"build {build}: publish {buildSeconds[build]:0} s (incremental), published size {parts.Values.First().Bytes / 1048576.0:0.0} MB ({parts.Keys.First()}) .. total {parts.Values.Sum(p => p.Bytes) / 1048576.0:0.0} MB for six");
         return text.ToString();
@@ -110,6 +124,12 @@ public static class StartupCost
         foreach (var part in Parts)
         {
             var output = Path.Combine(directory, part.Name);
+            var dll = Path.Combine(output, Path.GetFileName(part.ProjectDirectory) + ".dll");
+            if (Environment.GetEnvironmentVariable("CSP_STARTUP_REUSE") == "1" && File.Exists(dll))
+            {
+                published[part.Name] = (dll, new DirectoryInfo(output).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length));
+                continue;
+            }
             var args = new List<string> { "publish", Path.Combine(RepoPaths.Root, part.ProjectDirectory), "-c", "Release", "-o", output, "-nologo", "-v", "q" };
             args.AddRange(build == "r2r"
                 ? ["-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true"]
@@ -117,7 +137,7 @@ public static class StartupCost
             var (code, log) = await RunToEndAsync("dotnet", args, TimeSpan.FromMinutes(8));
             if (code != 0) throw new InvalidOperationException($"dotnet publish {part.ProjectDirectory} ({build}) failed:\n{log}");
             var size = new DirectoryInfo(output).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
-            published[part.Name] = (Path.Combine(output, Path.GetFileName(part.ProjectDirectory) + ".dll"), size);
+            published[part.Name] = (dll, size);
         }
         return published;
     }
@@ -196,8 +216,8 @@ public static class StartupCost
             foreach (var (part, process, readyMs, rssAtReady) in started)
             {
                 var metrics = await MetricsAsync(management[part.Name]);
-                rows.Add(new Measured(part.Name, readyMs, rssAtReady, RssMb(process.Id),
-                    metrics.GetValueOrDefault("dotnet_total_memory_bytes") / 1048576.0, metrics.GetValueOrDefault("process_working_set_bytes") / 1048576.0));
+                rows.Add(new Measured(part.Name, readyMs, rssAtReady, RssMb(process.Id), RssMb(process.Id, "RssAnon:"), RssMb(process.Id, "RssFile:"),
+                    metrics.GetValueOrDefault("dotnet_total_memory_bytes") / 1048576.0));
             }
             return rows;
         }
@@ -239,12 +259,12 @@ public static class StartupCost
         }
     }
 
-    /// <summary>VmRSS of a process, in MiB.</summary>
-    private static double RssMb(int pid)
+    /// <summary>VmRSS (or another kB line of /proc/pid/status) of a process, in MiB.</summary>
+    private static double RssMb(int pid, string field = "VmRSS:")
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return double.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+            if (line.StartsWith(field, StringComparison.Ordinal))
+                return double.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
         return double.NaN;
     }
 
