@@ -83,8 +83,10 @@ public static class StartupCost
             try
             {
                 results.Add((variant, await MeasureAsync(variant, builds[variant.Build], idle, work)));
+                foreach (var r in results[^1].Rows) // as it goes, in case a later variant breaks the run
+                    Console.Error.WriteLine($"  {variant.Name} {r.Part}: ready {r.ReadyMs:0} ms, RSS at ready {r.RssAtReadyMb:0.0}, idle {r.IdleRssMb:0.0} (anon {r.IdleAnonMb:0.0}, file {r.IdleFileMb:0.0}), GC heap {r.IdleHeapMb:0.0} MB");
             }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException)
             {
                 failures.Add($"{variant.Name}: did not start: {ex.Message.Split('\n')[0]}");
             }
@@ -262,7 +264,9 @@ public static class StartupCost
     /// <summary>VmRSS (or another kB line of /proc/pid/status) of a process, in MiB.</summary>
     private static double RssMb(int pid, string field = "VmRSS:")
     {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        var status = $"/proc/{pid}/status";
+        if (!File.Exists(status)) return double.NaN; // the process has exited (printed as NaN)
+        foreach (var line in File.ReadLines(status))
             if (line.StartsWith(field, StringComparison.Ordinal))
                 return double.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
         return double.NaN;
