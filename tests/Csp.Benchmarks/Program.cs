@@ -46,6 +46,14 @@ if (args.Contains("lists"))
     return;
 }
 
+if (args.Contains("startup"))
+{
+    // Only start-up time and idle memory of the six processes: dotnet run -c Release -- startup (StartupCost.cs)
+    Console.WriteLine(await StartupCost.RunAsync());
+    await RedisServer.Instance.DisposeAsync();
+    return;
+}
+
 if (args.Contains("reassessment"))
 {
     // Only the risk reassessment cost: dotnet run -c Release -- reassessment
@@ -65,5 +73,6 @@ Console.WriteLine(await KpiCost.RunAsync());
 Console.WriteLine(await FundingOverviewCost.RunAsync());
 Console.WriteLine(await WriteCost.RunAsync());
 Console.WriteLine(await ListCost.RunAsync());
+Console.WriteLine(await StartupCost.RunAsync());
 await RedisServer.Instance.DisposeAsync();
 

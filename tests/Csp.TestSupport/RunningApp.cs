@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +39,7 @@ public sealed class RunningApp : IAsyncDisposable
             // The environment is chosen when the builder is created: setting it later does not reach IHostEnvironment.
             var app = build(["--environment=Testing"], b =>
             {
+                OwnSettingsFile.Use(b);
                 b.Configuration.AddInMemoryCollection(config);
                 b.Environment.EnvironmentName = "Testing";
                 if (logs is not null) b.Services.AddSingleton<ILoggerProvider>(logs);
@@ -65,6 +68,60 @@ public sealed class RunningApp : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Gives a host under test its OWN appsettings.json. A test project that references several services gets one
+/// appsettings.json in its output folder (each service's file is copied there and the last one wins: today the action
+/// plan's), and every host a test starts reads its content root's file, so a risk, KPI or funding host would start with
+/// the action plan's settings. Here the builder's appsettings.json (and appsettings.{environment}.json) source is
+/// replaced, in place (so later sources still override it), by the same file of the service's project in the repository.
+/// </summary>
+public static class OwnSettingsFile
+{
+    /// <summary>Assembly name (e.g. Csp.Risk) to its project folder, for every project of the repository with an
+    /// appsettings.json (the gateway's settings file is gateway.json, named so that it never collides).</summary>
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> Projects = new(() =>
+        new[] { "services", "portal", "gateway" }
+            .Select(top => Path.Combine(RepoPaths.Root, top))
+            .Where(Directory.Exists)
+            .SelectMany(top => Directory.EnumerateFiles(top, "*.csproj", SearchOption.AllDirectories))
+            .Where(csproj => File.Exists(Path.Combine(Path.GetDirectoryName(csproj)!, "appsettings.json")))
+            .ToDictionary(csproj => Path.GetFileNameWithoutExtension(csproj), csproj => Path.GetDirectoryName(csproj)!, StringComparer.Ordinal));
+
+    /// <summary>The project folder whose appsettings.json the host being built should read, or null when it is none of
+    /// the repository's services (a test's own small app, the gateway).</summary>
+    /// <remarks>Called from inside the app's <c>Build(args, configure)</c>, through any wrappers a test puts around it: the
+    /// first frame of the call stack in a service's assembly is that service's Build.</remarks>
+    public static string? ProjectOfCaller()
+    {
+        foreach (var frame in new System.Diagnostics.StackTrace(1, false).GetFrames())
+        {
+            var assembly = frame.GetMethod()?.DeclaringType?.Assembly.GetName().Name;
+            if (assembly is not null && Projects.Value.TryGetValue(assembly, out var project)) return project;
+        }
+        return null;
+    }
+
+    /// <summary>Swaps the content root's appsettings files for the calling service's own (see the class summary).</summary>
+    public static void Use(WebApplicationBuilder builder)
+    {
+        var project = ProjectOfCaller();
+        if (project is null) return;
+        var names = new[] { "appsettings.json", $"appsettings.{builder.Environment.EnvironmentName}.json" };
+        var sources = builder.Configuration.Sources;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is not JsonConfigurationSource json || json.Path is null || !names.Contains(json.Path, StringComparer.OrdinalIgnoreCase)) continue;
+            sources[i] = new JsonConfigurationSource
+            {
+                FileProvider = new PhysicalFileProvider(project),
+                Path = json.Path,
+                Optional = json.Optional,
+                ReloadOnChange = false,
+            };
+        }
     }
 }
 
