@@ -31,6 +31,14 @@ if (args.Contains("funding-overview"))
     return;
 }
 
+if (args.Contains("portal"))
+{
+    // Only the portal's figures (dashboard, packs, 300 partnerships' packs, LCP): dotnet run -c Release -- portal
+    Console.WriteLine(await PortalCost.RunAsync());
+    await RedisServer.Instance.DisposeAsync();
+    return;
+}
+
 if (args.Contains("reassessment"))
 {
     // Only the risk reassessment cost: dotnet run -c Release -- reassessment
@@ -158,6 +166,7 @@ Console.WriteLine(await ReassessmentCost.RunAsync());
 Console.WriteLine();
 Console.WriteLine(await KpiCost.RunAsync());
 Console.WriteLine(await FundingOverviewCost.RunAsync());
+Console.WriteLine(await PortalCost.RunAsync());
 await RedisServer.Instance.DisposeAsync();
 
 internal sealed record Result(string Name, int Count, int Errors, double PerSecond, double P50, double P95, double P99);
