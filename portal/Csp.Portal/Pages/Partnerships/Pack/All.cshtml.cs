@@ -17,7 +17,7 @@ namespace Csp.Portal.Pages.Partnerships.Pack;
 /// at the quarter's end, stored once per quarter), <see cref="PackMaker.DefaultParallelism"/> partnerships at a time; a
 /// partnership that has the quarter's pack already keeps it.
 /// </summary>
-public sealed class AllModel(GatewayApi api, PackStore store, TimeProvider clock) : PageModel
+public sealed class AllModel(GatewayApi api, TimeProvider clock) : PageModel
 {
     [BindProperty] public string? Quarter { get; set; }
 
@@ -60,6 +60,7 @@ public sealed class AllModel(GatewayApi api, PackStore store, TimeProvider clock
         await HttpContext.GetTokenAsync("access_token");
         var partnerships = (await api.GetAsync<List<PartnershipSummary>>("api/partnerships", cancellationToken)).Value ?? [];
         var reading = HttpContext.RequestServices.GetService<BoardReading>() ?? BoardReading.Default;
+        var store = ActivatorUtilities.GetServiceOrCreateInstance<PackStore>(HttpContext.RequestServices);
         var maker = new PackMaker(new BoardFiguresReader(api, clock, reading), store, clock);
         Results = await maker.MakeManyAsync(partnerships.Select(p => p.Id).ToList(), quarter, Caller, reading.Parallelism, cancellationToken);
         ElapsedMilliseconds = watch.Elapsed.TotalMilliseconds;
