@@ -18,16 +18,23 @@ public sealed class BoardFiguresReader(GatewayApi api, TimeProvider clock, Board
     public const int TopRiskCount = 5;
 
     /// <param name="kpiPeriod">The scorecard's period (a quarter for a pack); null for each KPI's latest.</param>
-    public async Task<BoardFigures> ReadAsync(string partnershipId, string? kpiPeriod, CancellationToken cancellationToken)
+    /// <param name="cacheFor">The signed-in user's subject when the partnership, its plans and its risk matrix (which change
+    /// rarely) may come from this user's own copy of the last <see cref="BoardReading.StaticTtl"/>: the live dashboard
+    /// passes it; a pack, a snapshot, never does. The other five calls still carry the user's token every time, so the
+    /// services still decide what the user may see.</param>
+    public async Task<BoardFigures> ReadAsync(string partnershipId, string? kpiPeriod, CancellationToken cancellationToken, string? cacheFor = null)
     {
         var apiPath = "api/partnerships/" + Uri.EscapeDataString(partnershipId);
-        var partnershipAndPlans = reading.SerialPartnershipThenPlans
+        var cache = reading.FirstVersion || string.IsNullOrEmpty(cacheFor) ? null : $"{cacheFor}\n{partnershipId}\n";
+        var partnershipAndPlans = reading.FirstVersion
             ? SeriallyAsync(apiPath, cancellationToken)
-            : ConcurrentlyAsync(apiPath, cancellationToken);
+            : cache is null ? ConcurrentlyAsync(apiPath, cancellationToken) : reading.StaticReads.GetAsync(cache + "partnership", () => ConcurrentlyAsync(apiPath, cancellationToken));
         var scorecard = Timed("kpis/scorecard", api.GetAsync<ScorecardView>($"{apiPath}/kpis/scorecard" + (kpiPeriod is null ? "" : "?period=" + Uri.EscapeDataString(kpiPeriod)), cancellationToken));
         var actions = Timed("actions", ListActionsAsync(apiPath, cancellationToken));
         var heatMap = Timed("risks/heat-map", api.GetAsync<BoardHeatMapView>($"{apiPath}/risks/heat-map", cancellationToken));
-        var matrix = Timed("risk-matrix", api.GetAsync<RiskMatrixView>($"{apiPath}/risk-matrix", cancellationToken));
+        var matrix = cache is null
+            ? Timed("risk-matrix", api.GetAsync<RiskMatrixView>($"{apiPath}/risk-matrix", cancellationToken))
+            : reading.StaticReads.GetAsync(cache + "risk-matrix", () => Timed("risk-matrix", api.GetAsync<RiskMatrixView>($"{apiPath}/risk-matrix", cancellationToken)));
         var risks = Timed("risks", api.GetAsync<PageView<RiskView>>($"{apiPath}/risks?pageSize=200", cancellationToken));
         var funding = Timed("funding/allocations", ReadFundingAsync(apiPath, cancellationToken));
         await Task.WhenAll(partnershipAndPlans, scorecard, actions, heatMap, matrix, risks, funding);
@@ -135,9 +142,9 @@ public sealed class BoardFiguresReader(GatewayApi api, TimeProvider clock, Board
 }
 
 /// <summary>
-/// How the board figures are read (a singleton). <see cref="SerialPartnershipThenPlans"/> reproduces the first version
-/// (the plans asked for after the partnership answered) so that `make bench` measures the before and the after in one
-/// run; <see cref="CallTimes"/>, when set, collects each service call's time for the benchmark's breakdown. Neither is
+/// How the board figures are read (a singleton). <see cref="FirstVersion"/> reproduces the first version (the plans asked
+/// for after the partnership answered, nothing kept between requests) so that `make bench` measures the before and the
+/// after in one run; <see cref="CallTimes"/>, when set, collects each service call's time for the benchmark's breakdown. Neither is
 /// configuration: production uses the defaults.
 /// </summary>
 public sealed class BoardReading
@@ -145,10 +152,37 @@ public sealed class BoardReading
     /// <summary>The one used when none is registered (the portal registers none; the benchmark does).</summary>
     public static BoardReading Default { get; } = new();
 
-    public bool SerialPartnershipThenPlans { get; set; }
+    public bool FirstVersion { get; set; }
+
+    /// <summary>How long a user's copy of a partnership, its plans and its risk matrix serves the dashboard.</summary>
+    public static readonly TimeSpan StaticTtl = TimeSpan.FromSeconds(60);
+
+    /// <summary>Each user's recent copies of the reads that change rarely (see <see cref="BoardFiguresReader.ReadAsync"/>).</summary>
+    public StaticReads StaticReads { get; } = new(StaticTtl);
 
     /// <summary>How many partnerships' packs "every partnership" reads at once (1 reproduces one after another).</summary>
     public int Parallelism { get; set; } = PackMaker.DefaultParallelism;
 
     public ConcurrentQueue<(string Call, double Ms)>? CallTimes { get; set; }
+}
+
+/// <summary>
+/// Successful reads kept for a short time under a key that names the user (a failed read is not kept). Bounded: when it
+/// holds <see cref="MaxEntries"/> it is emptied and starts again.
+/// </summary>
+public sealed class StaticReads(TimeSpan ttl)
+{
+    public const int MaxEntries = 10_000;
+
+    private readonly ConcurrentDictionary<string, (long Expires, object Value)> _entries = new(StringComparer.Ordinal);
+
+    public async Task<T> GetAsync<T>(string key, Func<Task<T>> read)
+    {
+        var now = Environment.TickCount64;
+        if (_entries.TryGetValue(key, out var entry) && entry.Expires > now && entry.Value is T value) return value;
+        var fresh = await read();
+        if (_entries.Count >= MaxEntries) _entries.Clear();
+        _entries[key] = (now + (long)ttl.TotalMilliseconds, fresh!);
+        return fresh;
+    }
 }
