@@ -57,6 +57,11 @@ internal static partial class PortalCost
                 [$"Auth:AllowedServiceCallers:{TestAuth.AllowedServiceCallers.Length}"] = "funding",
             });
             started.Add(actionPlan);
+            // The other loaders look the action plan's demo up (funding names the actions its projects deliver) and give up
+            // after 60 tries a second apart: start them once the action plan's last partnership is in (as PortalPlatform does).
+            var loading = Stopwatch.StartNew();
+            await Eventually.TrueAsync(async () => await redis.SortedSetLengthAsync($"actionplan:{{{last}}}:actions") >= 30,
+                $"the action plan's {partnerships} partnerships are loaded", TimeSpan.FromMinutes(12));
             var risk = await RunningApp.StartAsync(RiskApp.Build, new Dictionary<string, string?>(settings)
             {
                 ["DemoData:Path"] = Path.Combine(dir, "risks.json"),
@@ -79,7 +84,6 @@ internal static partial class PortalCost
             // Loaded: each loader goes through the partnerships in order, so the last one's records mean all are there.
             var lastKpi = (string)JsonNode.Parse(await File.ReadAllTextAsync(RepoPaths.Demo("kpis.json")))!["partnerships"]![0]!["kpis"]!.AsArray()[^1]!["definition"]!["code"]!;
             var lastKpiCount = JsonNode.Parse(await File.ReadAllTextAsync(RepoPaths.Demo("kpis.json")))!["partnerships"]![0]!["kpis"]!.AsArray()[^1]!["measurements"]?.AsArray().Count ?? 0;
-            var loading = Stopwatch.StartNew();
             await Eventually.TrueAsync(async () =>
                 await redis.SortedSetLengthAsync($"actionplan:{{{last}}}:actions") >= 30
                 && await redis.SortedSetLengthAsync($"risk:{{{last}}}:risks") >= 6
