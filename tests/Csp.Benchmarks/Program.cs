@@ -54,6 +54,14 @@ if (args.Contains("startup"))
     return;
 }
 
+if (args.Contains("portal"))
+{
+    // Only the portal's figures (dashboard, packs, 300 partnerships' packs, LCP): dotnet run -c Release -- portal
+    Console.WriteLine(await PortalCost.RunAsync());
+    await RedisServer.Instance.DisposeAsync();
+    return;
+}
+
 if (args.Contains("reassessment"))
 {
     // Only the risk reassessment cost: dotnet run -c Release -- reassessment
@@ -74,5 +82,6 @@ Console.WriteLine(await FundingOverviewCost.RunAsync());
 Console.WriteLine(await WriteCost.RunAsync());
 Console.WriteLine(await ListCost.RunAsync());
 Console.WriteLine(await StartupCost.RunAsync());
+Console.WriteLine(await PortalCost.RunAsync());
 await RedisServer.Instance.DisposeAsync();
 

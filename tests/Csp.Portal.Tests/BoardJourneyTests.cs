@@ -184,6 +184,81 @@ public sealed class BoardJourneyTests(PortalPlatform platform, ITestOutputHelper
         await Assertions.Expect(page.Locator("tr[data-kpi='cfo-hub-referrals']")).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task Admin_makes_the_quarters_pack_for_every_partnership_in_one_go_and_a_second_run_keeps_them()
+    {
+        const string Quarter = "2023-Q3";
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("alex.morgan"); // *:admin
+        await page.GetByRole(AriaRole.Link, new() { Name = "Every partnership's packs" }).First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Governance packs for every partnership" })).ToBeVisibleAsync();
+        await browser.CheckPageAsync("packs-every-partnership");
+
+        var partnerships = await PartnershipIdsAsync("alex.morgan");
+        Assert.Contains("medway", partnerships);
+        await page.GetByLabel("Quarter").FillAsync(Quarter);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Make every partnership's pack" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".csp-packs-made h2")).ToHaveTextAsync($"{partnerships.Count} {(partnerships.Count == 1 ? "pack" : "packs")} made for {Quarter}");
+        await browser.CheckPageAsync("packs-every-partnership-made");
+        foreach (var id in partnerships)
+            Assert.True(await platform.Redis.KeyExistsAsync($"portal:{{{id}}}:pack:{Quarter}"), $"{id}'s pack for {Quarter} is stored");
+
+        // Each is the partnership's own pack, as its own button would have made it: the KPIs as at the quarter's end, who made it.
+        await page.GotoAsync($"{Medway}/packs/{Quarter}");
+        await Assertions.Expect(page.Locator(".csp-snapshot")).ToContainTextAsync("Alex Morgan");
+        await Assertions.Expect(page.Locator("tr[data-kpi='cfo-hub-referrals']")).ToBeVisibleAsync();
+        var stored = await platform.Redis.StringGetAsync($"portal:{{medway}}:pack:{Quarter}");
+
+        // Asked again, nothing is remade: every pack is kept as it was.
+        await page.GotoAsync("/partnerships/packs");
+        await page.GetByLabel("Quarter").FillAsync(Quarter);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Make every partnership's pack" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".csp-packs-made h2")).ToHaveTextAsync($"0 packs made for {Quarter}");
+        await Assertions.Expect(page.Locator(".csp-packs-made .govuk-panel__body")).ToContainTextAsync($"{partnerships.Count} made already, 0 not made");
+        Assert.Equal(stored, await platform.Redis.StringGetAsync($"portal:{{medway}}:pack:{Quarter}"));
+
+        // A quarter that is not one is refused against the field.
+        await page.GetByLabel("Quarter").FillAsync("next spring");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Make every partnership's pack" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-error-summary a[href='#quarter']")).ToContainTextAsync("Enter the quarter");
+    }
+
+    [Fact]
+    public async Task A_board_member_of_one_partnership_may_not_make_every_partnerships_packs_and_a_crafted_post_stores_nothing()
+    {
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("olivia.grant"); // medway:board only
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Every partnership's packs" }).CountAsync());
+        var response = await page.GotoAsync("/partnerships/packs");
+        Assert.Equal(403, response!.Status);
+
+        await page.GotoAsync(Medway + "/packs");
+        await page.EvaluateAsync(@"() => {
+            const token = document.querySelector('input[name=__csrf]').value;
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = '/partnerships/packs';
+            for (const [name, value] of [['__csrf', token], ['Quarter', '2023-Q2']]) {
+                const input = document.createElement('input'); input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
+            }
+            document.body.appendChild(form);
+            form.submit();
+        }");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You do not have permission to see this page" })).ToBeVisibleAsync();
+        Assert.False(await platform.Redis.KeyExistsAsync("portal:{medway}:pack:2023-Q2"));
+    }
+
+    private async Task<List<string>> PartnershipIdsAsync(string user)
+    {
+        using var client = new HttpClient { BaseAddress = platform.GatewayAddress };
+        var token = await (await client.PostAsJsonAsync("/dev/token", new { user })).Content.ReadFromJsonAsync<JsonObject>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)token!["access_token"]!);
+        var list = await client.GetFromJsonAsync<JsonArray>("/api/partnerships");
+        return list!.Select(p => (string)p!["id"]!).ToList();
+    }
+
     private async Task<HttpClient> ManagerClientAsync()
     {
         var client = new HttpClient { BaseAddress = platform.GatewayAddress };

@@ -19,6 +19,8 @@ public static class Navigation
             items.AddRange(caller.Funders.Order(StringComparer.Ordinal).Select(f => new NavigationItem("Funding", "/funders/" + Uri.EscapeDataString(f) + "/overview")));
         if (string.IsNullOrEmpty(partnershipId))
             items.AddRange(caller.Funders.Order(StringComparer.Ordinal).Select(f => new NavigationItem("Programmes", "/funders/" + Uri.EscapeDataString(f) + "/programmes")));
+        // The board or manager role in every partnership (or admin): the quarter's packs for every partnership in one go.
+        if (string.IsNullOrEmpty(partnershipId) && Csp.Portal.Packs.PackMaker.MayMake(caller, PartnershipRole.Everywhere)) items.Add(new("Every partnership's packs", "/partnerships/packs"));
         if (string.IsNullOrEmpty(partnershipId) || !caller.BelongsTo(partnershipId)) return items;
         var p = "/partnerships/" + Uri.EscapeDataString(partnershipId);
         if (caller.Has(Roles.Partner, partnershipId) || caller.Has(Roles.Manager, partnershipId)) items.Add(new("My actions", p + "/my-actions"));

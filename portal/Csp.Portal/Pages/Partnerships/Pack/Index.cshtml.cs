@@ -41,10 +41,7 @@ public sealed class IndexModel : BoardPage
             ModelState.AddModelError(nameof(Quarter), $"The quarter must have started: {quarter} starts on {Display.Date(quarter.Start)}");
         if (ModelState.IsValid)
         {
-            var figures = await ReadFiguresAsync(quarter.ToString(), cancellationToken);
-            var now = HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-            var pack = new GovernancePack(GovernancePack.CurrentFormat, PartnershipId, quarter.ToString(), now, Caller.Subject, Caller.Name, figures);
-            if (await Packs.TryAddAsync(pack)) return Redirect($"{PagePath}/packs/{quarter}");
+            if (await PackMaker.MakeAsync(PartnershipId, quarter, Caller, cancellationToken)) return Redirect($"{PagePath}/packs/{quarter}");
             Existing = quarter.ToString();
             ModelState.AddModelError(nameof(Quarter), $"The pack for {quarter} has been made already: open it from the list below (a pack is a snapshot and is never remade)");
         }
