@@ -111,6 +111,8 @@ internal static partial class PortalCost
                     ["ReverseProxy:Clusters:portal:Destinations:primary:Address"] = $"http://127.0.0.1:{portalPort}",
                     // One user's 300 packs are 2,400 calls in seconds: far past the per-user limit of 600 a minute (see docs/performance.md).
                     ["RateLimiting:AnonymousPermitsPerMinute"] = "100000000",
+                    ["RateLimiting:SessionPermitsPerMinute"] = "100000000",
+                    ["RateLimiting:AddressCeilingPerMinute"] = "100000000",
                     ["RateLimiting:PermitsPerMinute"] = "100000000",
                     ["Logging:LogLevel:Default"] = "Error",
                     ["Logging:LogLevel:Yarp"] = "None",
