@@ -31,7 +31,6 @@ public sealed partial class ActionPlanStore
 {
     /// <summary>The index format; a partnership whose <c>ix:built</c> differs is rebuilt once.</summary>
     private const string IndexFormat = "1";
-    private static readonly TimeSpan RebuildLease = TimeSpan.FromSeconds(30);
 
     private static readonly ActionStatus[] AllStatuses = Enum.GetValues<ActionStatus>();
     private static readonly Strand[] AllStrands = Enum.GetValues<Strand>();
@@ -147,31 +146,11 @@ public sealed partial class ActionPlanStore
     /// </summary>
     public async Task<bool> RebuildIndexesAsync(string partnershipId)
     {
-        var lease = IndexKey(partnershipId, "rebuild-lease");
-        if (!await RedisLease.HoldAsync(Db, lease, replica.Name, RebuildLease)) return false;
-        try
-        {
-            await using (RedisLease.KeepAlive(Db, lease, replica.Name, RebuildLease))
-            {
-                var actions = await ListActionsAsync(partnershipId);
-                var writes = actions.Select(a =>
-                {
-                    var tx = new RedisWrite();
-                    tx.AddCondition(WriteCondition.HashEqual(ActionKey(partnershipId, a.Value.Id), "version", a.Version));
-                    WriteIndexes(tx, null, a.Value, isNew: false);
-                    return writer.TryWriteAsync(tx);
-                }).ToList();
-                var written = (await Task.WhenAll(writes)).Count(ok => ok);
-                await Db.StringSetAsync(IndexKey(partnershipId, "built"), IndexFormat);
-                logger.LogInformation("Action indexes of {PartnershipId} built: {Written} of {Count} actions written (the others were saved meanwhile)",
-                    partnershipId, written, actions.Count);
-                return true;
-            }
-        }
-        finally
-        {
-            await RedisLease.ReleaseAsync(Db, lease, replica.Name);
-        }
+        var written = await IndexRebuild.RunAsync<PlanAction>(writer, IndexKey(partnershipId, "rebuild-lease"), replica.Name, IndexKey(partnershipId, "built"),
+            IndexFormat, () => ListActionsAsync(partnershipId), a => ActionKey(partnershipId, a.Id), (w, a) => WriteIndexes(w, null, a, isNew: false));
+        if (written is null) return false;
+        logger.LogInformation("Action indexes of {PartnershipId} built: {Written} actions written (others were saved meanwhile)", partnershipId, written);
+        return true;
     }
 
     /// <summary>An action's index entries, in its own transaction: out of the sets of the values it no longer has, into those of

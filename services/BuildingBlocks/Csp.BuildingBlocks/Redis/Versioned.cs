@@ -13,7 +13,7 @@ public sealed record Versioned<T>(T Value, long Version);
 public static class VersionedDocument
 {
     private const string DataField = "data";
-    private const string VersionField = "version";
+    internal const string VersionField = "version";
     /// <summary>The id of the write that made the stored version: after a transaction reported as not executed, it tells
     /// whether this writer's transaction committed after all (<see cref="ExplainRefusalAsync"/>).</summary>
     private const string WriteField = "write";

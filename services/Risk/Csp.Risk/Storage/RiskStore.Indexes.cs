@@ -24,7 +24,6 @@ public sealed class RiskListOptions
 public sealed partial class RiskStore
 {
     private const string IndexFormat = "1";
-    private static readonly TimeSpan RebuildLease = TimeSpan.FromSeconds(30);
 
     // KEYS: 1 built marker, 2 all risks, 3 scratch key (deleted before the script returns), then the filter sets.
     // ARGV: index format, the page's first and last rank (-1: to the end). Nil when not built, else { total, id, id, ... }.
@@ -83,31 +82,11 @@ public sealed partial class RiskStore
     /// by its own write), the marker last. Under a lease; false when another replica holds it.</summary>
     public async Task<bool> RebuildIndexesAsync(string partnershipId)
     {
-        var lease = IndexKey(partnershipId, "rebuild-lease");
-        if (!await RedisLease.HoldAsync(Db, lease, replica.Name, RebuildLease)) return false;
-        try
-        {
-            await using (RedisLease.KeepAlive(Db, lease, replica.Name, RebuildLease))
-            {
-                var risks = await ListRisksAsync(partnershipId);
-                var writes = risks.Select(r =>
-                {
-                    var tx = new RedisWrite();
-                    tx.AddCondition(WriteCondition.HashEqual(RiskKey(partnershipId, r.Value.Id), "version", r.Version));
-                    WriteIndexes(tx, null, r.Value, isNew: false);
-                    return writer.TryWriteAsync(tx);
-                }).ToList();
-                var written = (await Task.WhenAll(writes)).Count(ok => ok);
-                await Db.StringSetAsync(IndexKey(partnershipId, "built"), IndexFormat);
-                logger.LogInformation("Risk indexes of {PartnershipId} built: {Written} of {Count} risks written (the others were saved meanwhile)",
-                    partnershipId, written, risks.Count);
-                return true;
-            }
-        }
-        finally
-        {
-            await RedisLease.ReleaseAsync(Db, lease, replica.Name);
-        }
+        var written = await IndexRebuild.RunAsync<RiskEntry>(writer, IndexKey(partnershipId, "rebuild-lease"), replica.Name, IndexKey(partnershipId, "built"),
+            IndexFormat, () => ListRisksAsync(partnershipId), r => RiskKey(partnershipId, r.Id), (w, r) => WriteIndexes(w, null, r, isNew: false));
+        if (written is null) return false;
+        logger.LogInformation("Risk indexes of {PartnershipId} built: {Written} risks written (others were saved meanwhile)", partnershipId, written);
+        return true;
     }
 
     /// <summary>A risk's index entries, in its own transaction: out of the sets of values it no longer has
