@@ -153,7 +153,8 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
             if (!result.IsAccepted) return Outcome<Versioned<PlanAction>>.Conflict(result.RefusedBecause!);
             var updated = result.Action!;
             var version = await store.SaveActionAsync(updated, current.Version, audit.For(caller, "action.updated", "action", id, current.Value, updated),
-                ActionEvents.Updated(result, Today), newUpdates: [result.Update!], reply: once?.Prepare(new(updated, current.Version + 1)));
+                ActionEvents.Updated(result, Today), newUpdates: [result.Update!], reply: once?.Prepare(new(updated, current.Version + 1)),
+                before: current.Value);
             if (version is null) return null;
             logger.LogInformation("Action {ActionId} in {PartnershipId} updated to {Status} by {Subject}", id, member.PartnershipId, updated.Status, caller.Subject);
             return Outcome<Versioned<PlanAction>>.Ok(new(updated, version.Value));
