@@ -122,6 +122,28 @@ public class RiskIndexTests(RiskHost host) : IClassFixture<RiskHost>
         Assert.Equal(before, await SnapshotAsync(before.Keys));
     }
 
+    [Fact]
+    public async Task A_list_never_writes_the_first_risk_marks_the_indexes_built()
+    {
+        const string p = "risk-ix-first";
+        await host.AnnouncePartnershipAsync(p, 1, "medway-council", "kent-police");
+        var built = $"risk:{{{p}}}:ix:built";
+        using var board = host.App.Client(TestUser.Board(p));
+
+        // A partnership with no risks: the list answers empty and stores nothing (no rebuild, no marker).
+        var empty = await board.GetFromJsonAsync<JsonObject>($"/api/partnerships/{p}/risks?register=csp");
+        Assert.Equal(0, (int)empty!["total"]!);
+        Assert.False(await host.Redis.KeyExistsAsync(built));
+        Assert.False(await host.Redis.KeyExistsAsync($"risk:{{{p}}}:ix:rebuild-lease"));
+
+        // The first risk's own write marks them built, so the next list reads the indexes without building anything.
+        using var manager = host.App.Client(TestUser.Manager(p));
+        var id = await CreateAsync(manager, p, "csp", "A1");
+        Assert.True(await host.Redis.KeyExistsAsync(built));
+        var listed = await board.GetFromJsonAsync<JsonObject>($"/api/partnerships/{p}/risks?register=csp");
+        Assert.Equal([id], listed!["items"]!.AsArray().Select(r => (long)r!["id"]!));
+    }
+
     private async Task AssertSameAsync(string p, IReadOnlyList<RiskEntry> all, RiskFilter filter)
     {
         var expected = all.Where(filter.Matches).OrderBy(r => r.Id).Select(r => r.Id).ToList();

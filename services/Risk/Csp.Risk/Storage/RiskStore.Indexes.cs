@@ -53,9 +53,14 @@ public sealed partial class RiskStore
     /// <see cref="RiskFilter.Matches"/> confirms each document read (one changed between the two reads is left out).</summary>
     public async Task<(IReadOnlyList<Versioned<RiskEntry>> Items, int Total)> QueryRisksAsync(string partnershipId, RiskFilter filter, int skip, int? take)
     {
-        if (!listOptions.Value.Scan && await QueryIndexesAsync(partnershipId, filter, skip, take) is { } page) return page;
-        if (await RebuildIndexesAsync(partnershipId) && await QueryIndexesAsync(partnershipId, filter, skip, take) is { } rebuilt) return rebuilt;
-        // Another replica is building them: read every risk meanwhile.
+        if (!listOptions.Value.Scan)
+        {
+            if (await QueryIndexesAsync(partnershipId, filter, skip, take) is { } page) return page;
+            // No marker and no risks: nothing to index, and a list must not write (the first risk saved marks them built).
+            if (await Db.SortedSetLengthAsync(keys.For(partnershipId, "risks")) == 0) return ([], 0);
+            if (await RebuildIndexesAsync(partnershipId) && await QueryIndexesAsync(partnershipId, filter, skip, take) is { } rebuilt) return rebuilt;
+        }
+        // The old path (the benchmark's Risk:ListMode=Scan), or another replica is building the indexes: read every risk.
         var matching = (await ListRisksAsync(partnershipId)).Where(r => filter.Matches(r.Value)).OrderBy(r => r.Value.Id).ToList();
         return (matching.Skip(skip).Take(take ?? int.MaxValue).ToList(), matching.Count);
     }
@@ -116,6 +121,8 @@ public sealed partial class RiskStore
         yield return ("band", risk.Current.Band);
         yield return ("status", risk.Status.ToString());
     }
+
+    private void MarkIndexed(RedisWrite write, string partnershipId) => write.StringSet(IndexKey(partnershipId, "built"), IndexFormat);
 
     private string IndexKey(string p, string name) => keys.For(p, "ix", name);
     private string IndexKey(string p, string field, string value) => keys.For(p, "ix", $"{field}:{value}");

@@ -87,12 +87,17 @@ public sealed partial class RiskStore(AggregateWriter writer, RedisKeys keys, Au
         IdempotentReply? reply = null, RiskEntry? before = null)
     {
         if (expectedVersion == 0) await RegisterPartnershipAsync(risk.PartnershipId);
+        // The first risk of a partnership with none: its indexes are complete from this write on (every write keeps them),
+        // so it marks them built, and no list ever has to build them (a read that writes). A partnership that already has
+        // risks without the marker holds risks stored before the indexes; its first list builds them once.
+        var firstRisk = expectedVersion == 0 && await Db.SortedSetLengthAsync(keys.For(risk.PartnershipId, "risks")) == 0;
         var key = RiskKey(risk.PartnershipId, risk.Id);
         return await writer.SaveAsync(risk.PartnershipId, key, risk, expectedVersion, auditEntry, events, tx =>
         {
             foreach (var actionId in unlessCompleted ?? []) tx.AddCondition(WriteCondition.HashNotExists(CompletedActionsKey(risk.PartnershipId), actionId));
             tx.SortedSetAdd(keys.For(risk.PartnershipId, "risks"), risk.Id, risk.Id);
             WriteIndexes(tx, before, risk, isNew: expectedVersion == 0);
+            if (firstRisk) MarkIndexed(tx, risk.PartnershipId);
             if (newAssessments is { Count: > 0 }) AppendHistory(tx, key, newAssessments);
             foreach (var m in risk.Mitigations) tx.SetAdd(ActionRisksKey(risk.PartnershipId, m.ActionId), risk.Id);
             if (seedRef is not null)
