@@ -159,20 +159,13 @@ public sealed partial class ActionPlanStore
     private void WriteIndexes(RedisWrite tx, PlanAction? before, PlanAction after, bool isNew)
     {
         var p = after.PartnershipId;
-        RedisValue id = after.Id;
-        var entries = IndexEntries(after).ToHashSet();
-        if (before is not null)
+        if (before is null && !isNew)
         {
-            foreach (var (field, value) in IndexEntries(before).Where(e => !entries.Contains(e)))
-                tx.SortedSetRemove(IndexKey(p, field, value), id);
+            foreach (var status in AllStatuses.Where(s => s != after.Status)) tx.SortedSetRemove(IndexKey(p, "status", status.ToString()), after.Id);
+            foreach (var strand in AllStrands.Where(s => s != after.Strand)) tx.SortedSetRemove(IndexKey(p, "strand", strand.ToString()), after.Id);
         }
-        else if (!isNew)
-        {
-            foreach (var status in AllStatuses.Where(s => s != after.Status)) tx.SortedSetRemove(IndexKey(p, "status", status.ToString()), id);
-            foreach (var strand in AllStrands.Where(s => s != after.Strand)) tx.SortedSetRemove(IndexKey(p, "strand", strand.ToString()), id);
-        }
-        foreach (var (field, value) in entries) tx.SortedSetAdd(IndexKey(p, field, value), id, after.Id);
-        tx.SortedSetAdd(IndexKey(p, "due"), id, after.DueDate.DayNumber);
+        FilterIndexes.Move(tx, (field, value) => IndexKey(p, field, value), before is null ? null : IndexEntries(before), IndexEntries(after).ToList(), after.Id);
+        tx.SortedSetAdd(IndexKey(p, "due"), after.Id, after.DueDate.DayNumber);
     }
 
     private static IEnumerable<(string Field, string Value)> IndexEntries(PlanAction action)

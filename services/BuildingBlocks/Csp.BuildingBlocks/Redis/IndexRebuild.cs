@@ -44,3 +44,21 @@ public static class IndexRebuild
         }
     }
 }
+
+/// <summary>
+/// A record's filter index entries (one sorted set per field and value, scored by the record's id), moved in the record's
+/// own write: out of the sets of the values it no longer has, into those it has.
+/// </summary>
+public static class FilterIndexes
+{
+    /// <param name="before">The entries of the record as the writer read it; null for a new record (or when the caller
+    /// removes stale entries itself).</param>
+    public static void Move(RedisWrite write, Func<string, string, string> setKey, IEnumerable<(string Field, string Value)>? before,
+        IReadOnlyCollection<(string Field, string Value)> after, long id)
+    {
+        var now = after.ToHashSet();
+        foreach (var (field, value) in (before ?? []).Where(e => !now.Contains(e))) write.SortedSetRemove(setKey(field, value), id);
+        foreach (var (field, value) in now) write.SortedSetAdd(setKey(field, value), id, id);
+    }
+}
+

@@ -100,19 +100,10 @@ public sealed partial class RiskStore
     private void WriteIndexes(RedisWrite tx, RiskEntry? before, RiskEntry after, bool isNew)
     {
         var p = after.PartnershipId;
-        RedisValue id = after.Id;
-        var entries = IndexEntries(after).ToHashSet();
-        if (before is not null)
-        {
-            foreach (var (field, value) in IndexEntries(before).Where(e => !entries.Contains(e)))
-                tx.SortedSetRemove(IndexKey(p, field, value), id);
-        }
-        else if (!isNew)
-        {
+        if (before is null && !isNew)
             foreach (var status in Enum.GetValues<RiskStatus>().Where(s => s != after.Status))
-                tx.SortedSetRemove(IndexKey(p, "status", status.ToString()), id);
-        }
-        foreach (var (field, value) in entries) tx.SortedSetAdd(IndexKey(p, field, value), id, after.Id);
+                tx.SortedSetRemove(IndexKey(p, "status", status.ToString()), after.Id);
+        FilterIndexes.Move(tx, (field, value) => IndexKey(p, field, value), before is null ? null : IndexEntries(before), IndexEntries(after).ToList(), after.Id);
     }
 
     private static IEnumerable<(string Field, string Value)> IndexEntries(RiskEntry risk)
