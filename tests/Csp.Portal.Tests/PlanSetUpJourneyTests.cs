@@ -147,6 +147,67 @@ public sealed class PlanSetUpJourneyTests(PortalPlatform platform)
     }
 
     [Fact]
+    public async Task Manager_takes_out_what_no_action_refers_to_and_is_refused_against_the_remove_box_for_what_an_action_does()
+    {
+        using var manager = await ClientAsync("sam.patel");
+        var planRef = $"portal-test-{Guid.NewGuid().ToString("n")[..8]}";
+        var created = await manager.PutAsJsonAsync($"/api/partnerships/medway/plans/{planRef}", new
+        {
+            title = "Test plan " + planRef, startYear = 2036, endYear = 2039,
+            priorities = new object[]
+            {
+                new { id = "safer-streets", title = "Safer streets", areasOfFocus = new[] { new { id = "off-licences", title = "Off-licences" }, new { id = "parks", title = "Parks" } } },
+                new { id = "cohesion", title = "Community cohesion", areasOfFocus = new[] { new { id = "events", title = "Events" } } },
+            },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var action = await manager.PostAsJsonAsync("/api/partnerships/medway/actions", new
+        {
+            planId = planRef, priorityId = "safer-streets", areaOfFocusId = "off-licences", title = "Test purchases at off-licences " + planRef, strand = "pursue",
+            leadAgencyId = "kent-fire-rescue", owner = "Licensing Officer", startDate = "2036-04-01", dueDate = "2037-03-31",
+        });
+        Assert.True(action.IsSuccessStatusCode, await action.Content.ReadAsStringAsync());
+        var actionId = (long)(await action.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+        var version = (await manager.GetAsync($"/api/partnerships/medway/plans/{planRef}")).Headers.ETag!.Tag;
+
+        await using var browser = await platform.NewSessionAsync();
+        var page = browser.Page;
+        await browser.SignInAsync("sam.patel");
+        await page.GotoAsync($"{Medway}/plan/set-up/{planRef}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Change the plan" })).ToBeVisibleAsync();
+        await browser.CheckPageAsync("plan-change");
+
+        // The priority an action refers to: refused, the action plan's reason against its Remove box, the box still ticked.
+        await page.GetByLabel("Remove priority 1", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the plan" }).ClickAsync();
+        var summary = page.Locator(".govuk-error-summary");
+        await Assertions.Expect(summary.Locator("a[href='#priorities[0]-Remove']")).ToHaveTextAsync(
+            $"Priority 1, “Safer streets”, cannot be taken out while an action refers to it (action {actionId}): move or remove it first");
+        await Assertions.Expect(page.Locator("[id='priorities[0]-Remove-error']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Remove priority 1", new() { Exact = true })).ToBeCheckedAsync();
+        await browser.CheckPageAsync("plan-remove-refused");
+
+        // The area of focus it refers to, with two that nothing refers to: only that one is refused, and nothing is stored.
+        await page.GetByLabel("Remove priority 1", new() { Exact = true }).UncheckAsync();
+        await page.GetByLabel("Remove priority 1, area of focus 1").CheckAsync();
+        await page.GetByLabel("Remove priority 1, area of focus 2").CheckAsync();
+        await page.GetByLabel("Remove priority 2", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the plan" }).ClickAsync();
+        await Assertions.Expect(summary.Locator("li")).ToHaveCountAsync(1);
+        await Assertions.Expect(summary.Locator("a[href='#priorities[0]-Areas[0]-Remove']")).ToContainTextAsync("Priority 1, area of focus 1, “Off-licences”, cannot be taken out while an action refers to it");
+        await Assertions.Expect(page.GetByLabel("Remove priority 2", new() { Exact = true })).ToBeCheckedAsync();
+        Assert.Equal(version, (await manager.GetAsync($"/api/partnerships/medway/plans/{planRef}")).Headers.ETag!.Tag);
+
+        await page.GetByLabel("Remove priority 1, area of focus 1").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the plan" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner--success")).ToBeVisibleAsync();
+        await browser.CheckPageAsync("plan-after-remove");
+        var plan = (await manager.GetFromJsonAsync<JsonObject>($"/api/partnerships/medway/plans/{planRef}"))!;
+        Assert.Equal(["safer-streets"], plan["priorities"]!.AsArray().Select(p => (string)p!["id"]!));
+        Assert.Equal(["off-licences"], plan["priorities"]![0]!["areasOfFocus"]!.AsArray().Select(a => (string)a!["id"]!));
+    }
+
+    [Fact]
     public async Task Partner_is_not_offered_plan_set_up_gets_the_403_page_and_a_crafted_post_is_refused_by_the_service()
     {
         using var manager = await ClientAsync("sam.patel");

@@ -78,6 +78,9 @@ public static class ManagerFunding
 
     public sealed record VariationDraft(string? Kind, string? NewAmount, DateOnly? NewEndDate, string? Reason);
 
+    /// <summary>A variation of kind <c>virement</c>: <see cref="Amount"/> moved from one project to another.</summary>
+    public sealed record VirementDraft(string Kind, int? FromProjectId, int? ToProjectId, string? Amount, string? Reason);
+
     /// <summary>The end of a project: <c>completed</c> (delivered) or <c>closed</c> (ended without being delivered), with an optional note.</summary>
     public sealed record ProjectEndDraft(string? Status, string? Reason);
 

@@ -180,8 +180,9 @@ public class ActionReferenceTests : IAsyncLifetime
         var created = await manager.PostAsJsonAsync("/api/partnerships/refcheck/actions", ActionPlanHost.ActionBody(b => b["supportingAgencyIds"] = new JsonArray()));
         created.EnsureSuccessStatusCode();
         var path = created.Headers.Location!.OriginalString;
-        // The plan loses the area of focus the action names, between the revision's reads and its commit.
-        _hook.Once = async () => (await PutWithCurrentETagAsync(manager, "/api/partnerships/refcheck/plans/csp-2020-2024", Plan())).EnsureSuccessStatusCode();
+        // The plan changes (it gains an area of focus) between the revision's reads and its commit. (It cannot lose the area
+        // the action names: that is refused while an action refers to it, PlanRemovalTests.)
+        _hook.Once = async () => (await PutWithCurrentETagAsync(manager, "/api/partnerships/refcheck/plans/csp-2020-2024", Plan("cuckooing", "county-lines"))).EnsureSuccessStatusCode();
 
         var revised = await PutWithCurrentETagAsync(manager, path,
             ActionPlanHost.ActionBody(b => { b["supportingAgencyIds"] = new JsonArray(); b["title"] = "Revised while the plan changed"; }));

@@ -60,6 +60,12 @@ public sealed class AllocationModel : FunderPage
 
     private string AllocationApiPath => $"api/partnerships/{Uri.EscapeDataString(PartnershipId)}/funding/allocations/{Uri.EscapeDataString(AllocationId)}";
 
+    /// <summary>A project of a virement as the funder reads it: its title, id, status and amount now (so the decision is
+    /// made knowing what each project has and has spent).</summary>
+    public string ProjectName(int? id) => Allocation.Projects.FirstOrDefault(p => p.Id == id) is { } p
+        ? $"“{p.Title}” (project {p.Id}, {StatusText(p.Status).ToLowerInvariant()}: {Pounds.Show(p.Amount)}, {Pounds.Show(p.Spent)} spent)"
+        : $"project {id}";
+
     public bool CanConfirm => ActsForFunder && Allocation.Status == "provisional";
 
     public bool CanSchedule => ActsForFunder && Allocation.Status is "provisional" or "confirmed" && Allocation.Tranches.All(t => t.Status != "released");

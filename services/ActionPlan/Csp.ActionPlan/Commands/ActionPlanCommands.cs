@@ -64,9 +64,19 @@ public sealed class ActionPlanCommands(ActionPlanStore store, AuditEntries audit
 
         var current = await store.GetPlanAsync(member.PartnershipId, planId);
         if (Precondition<Saved<Plan>>(current?.Version, ifMatch) is { } refused) return refused;
+        // Taking a priority or an area of focus out: refused while an action refers to it. The actions are read after the
+        // plan's action-reference stamp, and the save is conditional on the stamp, so an action defined under the plan
+        // meanwhile makes the save fail (the action saves are conditional on the plan's version the other way round).
+        PlanReferencesStamp? stamp = null;
+        if (current is not null && current.Value.RemovesFrom(plan))
+        {
+            stamp = await store.ReadPlanReferencesStampAsync(member.PartnershipId, planId);
+            current.Value.CheckRemovals(plan, (await store.ListActionsAsync(member.PartnershipId)).Select(a => a.Value), errors);
+            if (!errors.IsEmpty) return Outcome<Saved<Plan>>.Invalid(errors);
+        }
         var saved = new Saved<Plan>(plan, (current?.Version ?? 0) + 1, Created: current is null);
         var version = await store.SavePlanAsync(plan, current?.Version ?? 0,
-            audit.For(caller, current is null ? "plan.created" : "plan.changed", "plan", planId, current?.Value, plan), once?.Prepare(saved));
+            audit.For(caller, current is null ? "plan.created" : "plan.changed", "plan", planId, current?.Value, plan), once?.Prepare(saved), stamp);
         return version is null ? Outcome<Saved<Plan>>.Stale() : Outcome<Saved<Plan>>.Ok(saved);
     }
 

@@ -53,9 +53,21 @@ public sealed partial class ActionPlanStore(AggregateWriter writer, RedisKeys ke
 
     public Task<Versioned<Plan>?> GetPlanAsync(string partnershipId, string planId) => writer.ReadAsync<Plan>(PlanKey(partnershipId, planId));
 
-    public Task<long?> SavePlanAsync(Plan plan, long expectedVersion, AuditEntry audit, IdempotentReply? reply = null) =>
+    /// <param name="stamp">When the change takes a priority or an area of focus out: the plan's action-reference stamp read
+    /// before the actions were checked; the save is conditional on it, so an action defined under the plan since then
+    /// (which bumps the stamp) makes the save fail rather than leave the action referring to what was taken out.</param>
+    public Task<long?> SavePlanAsync(Plan plan, long expectedVersion, AuditEntry audit, IdempotentReply? reply = null, PlanReferencesStamp? stamp = null) =>
         writer.SaveAsync(plan.PartnershipId, PlanKey(plan.PartnershipId, plan.Id), plan, expectedVersion, audit, [],
-            w => w.SetAdd(keys.For(plan.PartnershipId, "plans"), plan.Id), reply);
+            w =>
+            {
+                if (stamp is not null) w.AddCondition(WriteCondition.StringEqual(PlanReferencesKey(plan.PartnershipId, plan.Id), stamp.Value));
+                w.SetAdd(keys.For(plan.PartnershipId, "plans"), plan.Id);
+            }, reply);
+
+    /// <summary>The plan's action-reference stamp: a counter every action save that checked its definition against the plan
+    /// increments (creating an action, revising what it is).</summary>
+    public async Task<PlanReferencesStamp> ReadPlanReferencesStampAsync(string partnershipId, string planId) =>
+        new(await Db.StringGetAsync(PlanReferencesKey(partnershipId, planId)));
 
     // Actions
     public Task<long> NextActionIdAsync(string partnershipId) => Db.StringIncrementAsync(keys.For(partnershipId, "action-seq"));
@@ -85,6 +97,7 @@ public sealed partial class ActionPlanStore(AggregateWriter writer, RedisKeys ke
             {
                 tx.AddCondition(WriteCondition.HashEqual(PlanKey(action.PartnershipId, action.PlanId), "version", references.PlanVersion));
                 tx.AddCondition(WriteCondition.HashEqual(PartnershipKey(action.PartnershipId), "version", references.PartnershipVersion));
+                tx.StringIncrement(PlanReferencesKey(action.PartnershipId, action.PlanId));
             }
             tx.SortedSetAdd(keys.For(action.PartnershipId, "actions"), action.Id, action.Id);
             WriteIndexes(tx, before, action, isNew: expectedVersion == 0);
@@ -122,7 +135,11 @@ public sealed partial class ActionPlanStore(AggregateWriter writer, RedisKeys ke
     public Task<IReadOnlyList<AuditEntry>> ReadActionAuditAsync(string partnershipId, long actionId) => audit.ReadEntityAsync(Db, partnershipId, "action", actionId);
 
     private string UpdatesKey(string p, long id) => $"{ActionKey(p, id)}:updates";
+    private string PlanReferencesKey(string p, string planId) => $"{PlanKey(p, planId)}:action-refs";
 }
+
+/// <summary>The value of a plan's action-reference stamp when it was read (null: no action was ever defined under it).</summary>
+public sealed record PlanReferencesStamp(RedisValue Value);
 
 /// <summary>The versions of the plan and the partnership (whose agencies an action names) that an action was checked against.</summary>
 public sealed record ActionReferences(long PlanVersion, long PartnershipVersion);

@@ -81,3 +81,7 @@ public sealed class DateParts
 /// <summary>What a GOV.UK date input partial needs: the ModelState key (its id is <c>Fields.Id(key)</c>), the bound name
 /// prefix of its three boxes, the legend, a hint, the boxes' values and the error against the key.</summary>
 public sealed record DateInput(string Key, string Name, string Legend, string Hint, DateParts Value, string? Error, bool SmallLegend = true);
+
+/// <summary>A "Remove" box of the plan set-up form: the ModelState key (also the bound name; its id is <c>Fields.Id(key)</c>),
+/// the label, whether it is ticked, and the error against it (the action plan's refusal to take the row out).</summary>
+public sealed record RemoveBox(string Key, string Label, bool Checked, string? Error);

@@ -10,7 +10,9 @@ namespace Csp.Portal.Pages.Partnerships.Plan;
 /// Setting up a plan (manager): a new plan (its reference, title, years, priorities each with areas of focus), or
 /// changing one (<c>/plan/set-up/{planId}</c>, sent with the ETag read as If-Match). Priorities and areas are typed as
 /// titles; a new one's id is made from its title, an existing one keeps its id (actions refer to it). Blank rows are
-/// left out; "Add another priority" adds a row without sending anything. The action plan's field errors are shown
+/// left out; "Add another priority" adds a row without sending anything. An existing priority or area of focus ticked
+/// "Remove" is left out of what is sent: the action plan refuses while an action refers to it, and the refusal is shown
+/// against that row's "Remove" box (the row stays, ticked). The action plan's field errors are shown
 /// against the rows they name; a 412 shows what changed meanwhile, keeps everything typed and adds to the form what the
 /// other person added, so sending again loses nothing of theirs.
 /// </summary>
@@ -90,7 +92,7 @@ public sealed class SetUpModel : PlanSetUpPage
             }
             if (IsNew && result.Status == StatusCodes.Status428PreconditionRequired)
                 ModelState.AddModelError(nameof(PlanRef), $"Plan reference {planId} is taken by another plan: choose another reference, or change that plan");
-            else ModelState.AddProblem(Readable(result.Problem!), fields);
+            else if (RemovalsOnTheirRows(result.Problem!, draft) is { } rest) ModelState.AddProblem(Readable(rest), fields);
         }
         await LoadPartnershipAsync(cancellationToken);
         PadRows();
@@ -117,6 +119,7 @@ public sealed class SetUpModel : PlanSetUpPage
             row.Areas ??= [];
             var isNew = string.IsNullOrEmpty(row.Id);
             if (isNew && string.IsNullOrWhiteSpace(row.Title) && row.Areas.All(a => string.IsNullOrWhiteSpace(a.Title))) continue;
+            if (!isNew && row.Remove) continue;
             var n = priorities.Count;
             var key = $"Priorities[{i}]";
             fields[$"priorities[{n}].id"] = ($"{key}.Title", $"Priority {i + 1}");
@@ -128,6 +131,7 @@ public sealed class SetUpModel : PlanSetUpPage
             {
                 var area = row.Areas[j];
                 if (string.IsNullOrEmpty(area.Id) && string.IsNullOrWhiteSpace(area.Title)) continue;
+                if (!string.IsNullOrEmpty(area.Id) && area.Remove) continue;
                 var m = areas.Count;
                 fields[$"priorities[{n}].areasOfFocus[{m}].id"] = ($"{key}.Areas[{j}].Title", $"Priority {i + 1}, area of focus {j + 1}");
                 fields[$"priorities[{n}].areasOfFocus[{m}].title"] = ($"{key}.Areas[{j}].Title", $"Priority {i + 1}, area of focus {j + 1} title");
@@ -136,6 +140,46 @@ public sealed class SetUpModel : PlanSetUpPage
             priorities.Add(new PriorityDraft(id, row.Title?.Trim(), areas));
         }
         return (new PlanDraft(Title?.Trim(), start, end, priorities), fields);
+    }
+
+    /// <summary>
+    /// The action plan's refusal to take out a priority (field <c>priorities</c>) or an area of focus (field
+    /// <c>priorities[n].areasOfFocus</c>, <c>n</c> the priority's place in what was sent) names it by title; each such
+    /// message is put against the "Remove" box of the row ticked for it; the rest of the problem is returned (null when
+    /// nothing is left of it).
+    /// </summary>
+    private ApiProblem? RemovalsOnTheirRows(ApiProblem problem, PlanDraft draft)
+    {
+        var rest = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (field, messages) in problem.Errors)
+        {
+            var left = new List<string>();
+            foreach (var message in messages)
+            {
+                var key = RemovalKey(field, message, draft);
+                if (key is null) left.Add(message);
+                else ModelState.AddModelError(key.Value.Key, $"{key.Value.Label}, “{key.Value.Title}”, cannot be taken out {message[$"cannot lose '{key.Value.Title}' ".Length..]}");
+            }
+            if (left.Count > 0) rest[field] = [.. left];
+        }
+        return rest.Count == 0 && problem.Errors.Count > 0 ? null : problem with { Errors = rest };
+    }
+
+    private (string Key, string Label, string Title)? RemovalKey(string field, string message, PlanDraft draft)
+    {
+        if (!message.StartsWith("cannot lose '", StringComparison.Ordinal)) return null;
+        bool Names(string? title) => !string.IsNullOrEmpty(title) && message.StartsWith($"cannot lose '{title.Trim()}' ", StringComparison.Ordinal);
+        if (field == "priorities")
+        {
+            var i = Priorities.FindIndex(r => !string.IsNullOrEmpty(r.Id) && r.Remove && Names(r.Title));
+            return i < 0 ? null : ($"Priorities[{i}].Remove", $"Priority {i + 1}", Priorities[i].Title!.Trim());
+        }
+        var match = System.Text.RegularExpressions.Regex.Match(field, @"^priorities\[(\d+)\]\.areasOfFocus$");
+        if (!match.Success || !int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out var n) || n >= draft.Priorities.Count) return null;
+        var row = Priorities.FindIndex(r => r.Id == draft.Priorities[n].Id);
+        if (row < 0) return null;
+        var j = (Priorities[row].Areas ?? []).FindIndex(a => !string.IsNullOrEmpty(a.Id) && a.Remove && Names(a.Title));
+        return j < 0 ? null : ($"Priorities[{row}].Areas[{j}].Remove", $"Priority {row + 1}, area of focus {j + 1}", Priorities[row].Areas![j].Title!.Trim());
     }
 
     private static string Unique(string slug, HashSet<string> taken)
@@ -254,11 +298,15 @@ public sealed class SetUpModel : PlanSetUpPage
         public string? Id { get; set; }
         public string? Title { get; set; }
         public List<AreaInput>? Areas { get; set; } = [];
+        /// <summary>Ticked "Remove" (an existing priority only): left out of what is sent.</summary>
+        public bool Remove { get; set; }
     }
 
     public sealed class AreaInput
     {
         public string? Id { get; set; }
         public string? Title { get; set; }
+        /// <summary>Ticked "Remove" (an existing area of focus only): left out of what is sent.</summary>
+        public bool Remove { get; set; }
     }
 }
