@@ -10,7 +10,9 @@ namespace Csp.Portal.Packs;
 /// <summary>
 /// Reads the board figures of one partnership from the services, through the gateway with the signed-in user's token:
 /// the partnership and its plans, the KPI scorecard, the actions, the risk heat map, matrix and register, and the funding
-/// allocations, all eight calls at once. Used by the dashboard, by a pack, and by the packs made for every partnership.
+/// allocations, all eight calls at once (<see cref="ReadAsync"/>: the dashboard and one pack); or of up to 50 partnerships
+/// with the four services' batch reads (<see cref="ReadManyAsync"/>: every partnership's packs). Both compose with
+/// <see cref="BoardFiguresComposer"/>.
 /// </summary>
 public sealed class BoardFiguresReader(GatewayApi api, TimeProvider clock, BoardReading reading)
 {
