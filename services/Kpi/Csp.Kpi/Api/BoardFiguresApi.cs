@@ -10,6 +10,9 @@ namespace Csp.Kpi.Api;
 /// (the same body bytes, kept by <see cref="ScorecardResponses"/>, written into the answer as they are).</summary>
 public sealed record KpiBoardFigures([property: JsonConverter(typeof(ScorecardBodyJson))] ScorecardBody Scorecard);
 
+/// <summary>The shape <see cref="KpiBoardFigures"/> is written in, for the OpenAPI document (the body is a <see cref="Scorecard"/>).</summary>
+public sealed record KpiBoardFiguresShape(Scorecard Scorecard);
+
 /// <summary>Writes a scorecard body's JSON as it was sent (no second serialisation).</summary>
 public sealed class ScorecardBodyJson : JsonConverter<ScorecardBody>
 {
@@ -32,7 +35,7 @@ public static class BoardFiguresApi
     public static void MapBoardFiguresApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/board-figures/kpis", ReadAsync).RequireAuthorization().WithTags("Board figures")
             .WithSummary("The KPI scorecard of each partnership asked for (partnerships=a,b,c, at most 50; optional period as the scorecard's); each item 200, or 403/404 as its own scorecard would answer (members of each partnership).")
-            .Reads<PartnershipBatchAnswer<Scorecard>>().ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
+            .Reads<PartnershipBatchAnswer<KpiBoardFiguresShape>>().ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> ReadAsync(HttpContext http, ScorecardResponses scorecards, string? partnerships, string? period)
     {
