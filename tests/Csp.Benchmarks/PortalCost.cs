@@ -4,7 +4,9 @@
 // PortalPlatform starts it (Redis, the four services, the gateway, the portal), loaded with 300 partnerships: the demo's
 // Medway and 299 copies of it (30 actions, 6 risks, 9 KPIs with 107 measurements, a 2024-25 allocation each) through the
 // services' own demo loaders. "Before" is the first version's path, reproduced in the same run by a switch
-// (BoardReading): the plans read after the partnership answered, and the packs made one partnership after another.
+// (BoardReading): the plans read after the partnership answered, and every partnership's packs made with each partnership's
+// own eight calls (after: the services' batch reads, four calls per 50 partnerships). PORTAL_BENCH_PARTNERSHIPS=50 runs a
+// smaller platform.
 // Alone: dotnet run -c Release --project tests/Csp.Benchmarks -- portal
 using System.Diagnostics;
 using System.Globalization;
@@ -31,7 +33,30 @@ internal static partial class PortalCost
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static async Task<string> RunAsync() => await RunAsync(partnerships: 300);
+    /// <summary>PORTAL_BENCH_PARTNERSHIPS, PORTAL_BENCH_DASHBOARD_REQUESTS and PORTAL_BENCH_LCP_LOADS override the sizes (a
+    /// smaller run while the machine is shared); unset, 300 partnerships, 300 dashboard requests and 20 loads.</summary>
+    public static async Task<string> RunAsync() => await RunAsync(
+        partnerships: Setting("PORTAL_BENCH_PARTNERSHIPS", 300), dashboardRequests: Setting("PORTAL_BENCH_DASHBOARD_REQUESTS", 300), lcpLoads: Setting("PORTAL_BENCH_LCP_LOADS", 20));
+
+    private static int Setting(string name, int otherwise) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, Inv, out var n) && n > 0 ? n : otherwise;
+
+    /// <summary>Counts the requests to the services (<c>/api/...</c>) that pass through the gateway.</summary>
+    private sealed class ApiCalls : IStartupFilter
+    {
+        private long _count;
+        public long Count => Interlocked.Read(ref _count);
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, call) =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api")) Interlocked.Increment(ref _count);
+                await call();
+            });
+            next(app);
+        };
+    }
 
     public static async Task<string> RunAsync(int partnerships, int dashboardRequests = 300, int lcpLoads = 20)
     {
@@ -95,11 +120,13 @@ internal static partial class PortalCost
             var loaded = loading.Elapsed;
 
             var reading = new BoardReading();
+            var apiCalls = new ApiCalls();
             var portalPort = FreePort.Next();
             var gatewayAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
             var gateway = GatewayApp.Build(["--environment=Testing"], builder =>
             {
                 builder.WebHost.UseUrls(gatewayAddress.ToString().TrimEnd('/'));
+                builder.Services.AddSingleton<IStartupFilter>(apiCalls);
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(TestAuth.Configuration)
                 {
                     ["Auth:DevIssuer:UsersFile"] = RepoPaths.Demo("users.json"),
@@ -169,23 +196,44 @@ internal static partial class PortalCost
             var readOne = new List<double>();
             for (var i = 0; i < 200; i++) readOne.Add(await TimeAsync(() => GetOkAsync(board.Http, $"/partnerships/medway/packs/{quarters[i % quarters.Count]}")));
 
-            // 3. The quarter's packs for every partnership in one go: one after another (before), then 8 and 16 at a time.
+            // 3. The quarter's packs for every partnership in one go, three rounds of before and after interleaved (each run a
+            // quarter of its own, so each makes every pack): before, each partnership's own eight calls, 8 partnerships at a
+            // time (the first version, BoardReading.PerPartnership); after, the services' batch reads, 50 partnerships a call.
             var adminToken = await FormTokenAsync(admin.Http, "/partnerships/packs");
-            var all = new List<(string Label, double Ms, string Outcome)>();
-            foreach (var (parallelism, quarter) in new[] { (1, "2024-Q1"), (8, "2024-Q2"), (16, "2024-Q3") })
+            var all = new List<(string Label, bool Before, double Ms, string Outcome, long Calls, double Cpu, double RedisCpu)>();
+            // Both paths once first (quarters nobody measures), so that neither row carries the other's JIT and first calls.
+            foreach (var (perPartnership, quarter) in new[] { (true, "2009-Q1"), (false, "2009-Q2") })
             {
-                reading.Parallelism = parallelism;
-                string body = "";
-                var ms = await TimeAsync(async () => body = await PostPackAsync(admin.Http, "/partnerships/packs", adminToken, quarter, HttpStatusCode.OK));
-                var outcome = PacksMade().Match(body) is { Success: true } m ? $"{m.Groups[1].Value} made, {m.Groups[2].Value}" : "no result panel";
-                all.Add(($"{parallelism} at a time ({quarter})", ms, outcome));
+                reading.PerPartnership = perPartnership;
+                await PostPackAsync(admin.Http, "/partnerships/packs", adminToken, quarter, HttpStatusCode.OK);
             }
-            reading.Parallelism = PackMaker.DefaultParallelism;
+            var rounds = new[] { ("2024-Q1", "2024-Q2"), ("2024-Q3", "2024-Q4"), ("2025-Q1", "2025-Q2") };
+            foreach (var (beforeQuarter, afterQuarter) in rounds)
+                foreach (var (perPartnership, quarter) in new[] { (true, beforeQuarter), (false, afterQuarter) })
+                {
+                    reading.PerPartnership = perPartnership;
+                    string body = "";
+                    var callsBefore = apiCalls.Count;
+                    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    var redisCpuBefore = await RedisCpuSecondsAsync();
+                    var ms = await TimeAsync(async () => body = await PostPackAsync(admin.Http, "/partnerships/packs", adminToken, quarter, HttpStatusCode.OK));
+                    var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+                    var redisCpu = await RedisCpuSecondsAsync() - redisCpuBefore;
+                    var outcome = PacksMade().Match(body) is { Success: true } m ? $"{m.Groups[1].Value} made, {m.Groups[2].Value}" : "no result panel";
+                    all.Add(((perPartnership ? "before: 8 calls a pack, 8 at a time" : "after: 4 batch calls per 50") + $" ({quarter})", perPartnership, ms, outcome,
+                        apiCalls.Count - callsBefore, cpu, redisCpu));
+                }
+            reading.PerPartnership = false;
 
-            // Where one pack's time goes when 8 run at once: each call's time (the services' queues are in it).
+            // Where the time goes: each call's time (through the gateway, the services' queues in it), before and after.
+            var beforeCalls = new System.Collections.Concurrent.ConcurrentQueue<(string Call, double Ms)>();
+            reading.PerPartnership = true;
+            reading.CallTimes = beforeCalls;
+            var beforeWithCalls = await TimeAsync(() => PostPackAsync(admin.Http, "/partnerships/packs", adminToken, "2025-Q3", HttpStatusCode.OK));
             var bulkCalls = new System.Collections.Concurrent.ConcurrentQueue<(string Call, double Ms)>();
+            reading.PerPartnership = false;
             reading.CallTimes = bulkCalls;
-            var bulkWithCalls = await TimeAsync(() => PostPackAsync(admin.Http, "/partnerships/packs", adminToken, "2024-Q4", HttpStatusCode.OK));
+            var bulkWithCalls = await TimeAsync(() => PostPackAsync(admin.Http, "/partnerships/packs", adminToken, "2025-Q4", HttpStatusCode.OK));
             reading.CallTimes = null;
 
             // 4. One partnership's pack now that every partnership has four quarters' packs: must not grow with the count.
@@ -220,14 +268,23 @@ internal static partial class PortalCost
             Line($"{"",-58} {"ratio",5} {P(makeOneAfter, 0.5) / P(makeOne, 0.5),7:0.00}x  make, {P(readOneAfter, 0.5) / P(readOne, 0.5):0.00}x read (p50, with {storedPacks} stored / with 20)");
             Line("");
             Line($"the quarter's packs for all {partnerships} partnerships (one POST to /partnerships/packs as *:admin; goal < 1 s)");
-            foreach (var (label, ms, outcome) in all)
-                Line($"  {label,-30} {ms / 1000,8:0.00} s   {ms / partnerships,7:0.0} ms a pack   ({outcome})");
-            Line($"  {"ratio 8 at a time / 1",-30} {all[1].Ms / all[0].Ms,8:0.00}x   (a stored pack: {packBytes / ids.Count:N0} bytes of JSON on average)");
-            Line($"  with each call timed, 8 at a time: {bulkWithCalls / 1000:0.00} s; per call while 8 packs (64 calls) run at once:");
-            foreach (var g in bulkCalls.GroupBy(c => c.Call).OrderByDescending(g => g.Sum(c => c.Ms)))
+            // CPU seconds (this process: gateway, services, portal; and Redis) are far less sensitive to other load than wall time.
+            foreach (var (label, _, ms, outcome, callCount, cpu, redisCpu) in all)
+                Line($"  {label,-50} {ms / 1000,8:0.00} s   {ms / partnerships,7:0.0} ms a pack   {callCount,6} calls   CPU {cpu,5:0.00} s + Redis {redisCpu,4:0.00} s   ({outcome})");
+            var beforeMs = all.Where(a => a.Before).Select(a => a.Ms).ToList();
+            var afterMs = all.Where(a => !a.Before).Select(a => a.Ms).ToList();
+            var beforeCpu = all.Where(a => a.Before).Select(a => a.Cpu + a.RedisCpu).ToList();
+            var afterCpu = all.Where(a => !a.Before).Select(a => a.Cpu + a.RedisCpu).ToList();
+            Line($"  {"median before / median after",-50} {P(beforeMs, 0.5) / P(afterMs, 0.5),8:0.00}x   (median after {P(afterMs, 0.5) / 1000:0.00} s; a stored pack: {packBytes / ids.Count:N0} bytes of JSON on average)");
+            Line($"  {"CPU (process + Redis), median before / after",-50} {P(beforeCpu, 0.5) / P(afterCpu, 0.5),8:0.00}x   ({P(beforeCpu, 0.5):0.00} s / {P(afterCpu, 0.5):0.00} s)");
+            foreach (var (label, ms, times) in new[] { ("before (per partnership)", beforeWithCalls, beforeCalls), ("after (batches)", bulkWithCalls, bulkCalls) })
             {
-                var list = g.Select(c => c.Ms).ToList();
-                Line($"    {g.Key,-22} n {list.Count,5}  p50 {P(list, 0.5),7:0.0} ms  p95 {P(list, 0.95),7:0.0} ms  sum {list.Sum() / 1000,6:0.0} s");
+                Line($"  with each call timed, {label}: {ms / 1000:0.00} s; per call:");
+                foreach (var g in times.GroupBy(c => c.Call).OrderByDescending(g => g.Sum(c => c.Ms)))
+                {
+                    var list = g.Select(c => c.Ms).ToList();
+                    Line($"    {g.Key,-22} n {list.Count,5}  p50 {P(list, 0.5),7:0.0} ms  p95 {P(list, 0.95),7:0.0} ms  sum {list.Sum() / 1000,6:0.0} s");
+                }
             }
             Line("");
             Line($"{"Largest Contentful Paint, board dashboard, Chromium headless",-58} {"n",5} {"p50 ms",8} {"p95 ms",8} {"max ms",8}");
@@ -245,6 +302,14 @@ internal static partial class PortalCost
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
         return report.ToString();
+    }
+
+    private static async Task<double> RedisCpuSecondsAsync()
+    {
+        var connection = RedisServer.Instance.Connection;
+        var info = await connection.GetServer(connection.GetEndPoints()[0]).InfoAsync("cpu");
+        var cpu = info.SelectMany(g => g).ToDictionary(kv => kv.Key, kv => kv.Value);
+        return double.Parse(cpu["used_cpu_user"], Inv) + double.Parse(cpu["used_cpu_sys"], Inv);
     }
 
     [GeneratedRegex(@"(\d+) packs? made for [^<]*</h2>\s*<div class=""govuk-panel__body"">([^<]*)</div>")]

@@ -10,7 +10,9 @@ namespace Csp.Portal.Packs;
 /// <summary>
 /// Reads the board figures of one partnership from the services, through the gateway with the signed-in user's token:
 /// the partnership and its plans, the KPI scorecard, the actions, the risk heat map, matrix and register, and the funding
-/// allocations, all eight calls at once. Used by the dashboard, by a pack, and by the packs made for every partnership.
+/// allocations, all eight calls at once (<see cref="ReadAsync"/>: the dashboard and one pack); or of up to 50 partnerships
+/// with the four services' batch reads (<see cref="ReadManyAsync"/>: every partnership's packs). Both compose with
+/// <see cref="BoardFiguresComposer"/>.
 /// </summary>
 public sealed class BoardFiguresReader(GatewayApi api, TimeProvider clock, BoardReading reading)
 {
@@ -40,39 +42,54 @@ public sealed class BoardFiguresReader(GatewayApi api, TimeProvider clock, Board
         await Task.WhenAll(partnershipAndPlans, scorecard, actions, heatMap, matrix, risks, funding);
 
         var (partnership, plans) = await partnershipAndPlans;
-        var priorityTitles = plans.SelectMany(p => p.Priorities).GroupBy(p => p.Id).ToDictionary(g => g.Key, g => g.First().Title);
-        string PriorityTitle(string id) => priorityTitles.TryGetValue(id, out var title) ? title : id;
+        return BoardFiguresComposer.Compose(partnershipId, kpiPeriod, Csp.BuildingBlocks.Time.UkTime.Today(clock), partnership, plans,
+            (await scorecard).Value!, await actions, (await heatMap).Value!, (await matrix).Value!, (await risks).Value!.Items, await funding);
+    }
+
+    /// <summary>
+    /// The board figures of many partnerships (at most <see cref="BoardFiguresBatch.MaxPartnerships"/>): the four services'
+    /// batch reads (<c>/api/board-figures/...</c>) at once, with the user's token, each partnership composed exactly as
+    /// <see cref="ReadAsync"/> composes it. A partnership a service refused (403), does not know (404) or failed for is
+    /// that partnership's <see cref="ApiFailure"/>, as the same call on its own would have been; the funding service's
+    /// refusal is the funding position's "not available", as on its own.
+    /// </summary>
+    public async Task<IReadOnlyList<(string PartnershipId, BoardFigures? Figures, ApiFailure? Failure)>> ReadManyAsync(IReadOnlyList<string> partnershipIds,
+        string? kpiPeriod, CancellationToken cancellationToken)
+    {
+        if (partnershipIds.Count is 0 or > BoardFiguresBatch.MaxPartnerships)
+            throw new ArgumentOutOfRangeException(nameof(partnershipIds), $"1 to {BoardFiguresBatch.MaxPartnerships} partnerships at a time");
+        var query = "?partnerships=" + string.Join(",", partnershipIds.Select(Uri.EscapeDataString));
+        var actionPlan = Timed("batch action-plan", api.GetAsync<BoardFiguresBatch.Answer<BoardFiguresBatch.ActionPlanFigures>>("api/board-figures/action-plan" + query, cancellationToken));
+        var risks = Timed("batch risks", api.GetAsync<BoardFiguresBatch.Answer<BoardFiguresBatch.RiskFigures>>("api/board-figures/risks" + query, cancellationToken));
+        var kpis = Timed("batch kpis", api.GetAsync<BoardFiguresBatch.Answer<BoardFiguresBatch.KpiFigures>>("api/board-figures/kpis" + query
+            + (kpiPeriod is null ? "" : "&period=" + Uri.EscapeDataString(kpiPeriod)), cancellationToken));
+        var funding = Timed("batch funding", ReadFundingBatchAsync(query, cancellationToken));
+        await Task.WhenAll(actionPlan, risks, kpis, funding);
+
         var today = Csp.BuildingBlocks.Time.UkTime.Today(clock);
-        var bands = (await matrix).Value!.Matrix.Bands.ToDictionary(b => b.Id, b => b.Label, StringComparer.Ordinal);
-        string BandLabel(string band) => bands.TryGetValue(band, out var label) ? label : band;
-
-        // Derived KPIs are grouped under platform ids (action-plan, risk-register) that are no plan's priorities.
-        string GroupTitle(string id) => priorityTitles.ContainsKey(id) ? PriorityTitle(id) : KpiDisplay.Humanise(id);
-        var groups = (await scorecard).Value!.Priorities
-            .Select(g => new KpiGroup(g.PriorityId, GroupTitle(g.PriorityId), g.Green, g.Amber, g.Red, g.None, g.Kpis)).ToList();
-
-        var allActions = await actions;
-        var actionRag = allActions.GroupBy(a => a.PriorityId, StringComparer.Ordinal).OrderBy(g => PriorityTitle(g.Key), StringComparer.Ordinal)
-            .Select(g => new ActionRagGroup(g.Key, PriorityTitle(g.Key),
-                g.GroupBy(a => a.Strand, StringComparer.Ordinal).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => RagRow(Display.Strand(s.Key), s)).ToList(),
-                RagRow("All strands", g))).ToList();
-        var overdue = allActions.Where(a => a.Overdue).OrderBy(a => a.DueDate).ThenBy(a => a.Id)
-            .Select(a => new OverdueAction(a.Id, a.Title, PriorityTitle(a.PriorityId), Display.Strand(a.Strand), partnership.AgencyName(a.LeadAgencyId), a.Owner,
-                a.DueDate, today.DayNumber - a.DueDate.DayNumber, Display.Status(a.Status), a.ProgressPercent)).ToList();
-
-        var map = (await heatMap).Value!;
-        var axes = (await matrix).Value!.Matrix;
-        var heat = new HeatMapFigures(map.Matrix, axes.Likelihood.Title, axes.Impact.Title,
-            map.Likelihood.Select(l => new HeatLevel(l.Code, l.Label)).ToList(), map.Impact.Select(l => new HeatLevel(l.Code, l.Label)).ToList(),
-            map.Cells.Select(c => new HeatCell(c.Rating, c.Likelihood, c.Impact, c.Band, BandLabel(c.Band), c.Score, c.Count, c.PreviousCount)).ToList(),
-            map.PreviousQuarter, map.PreviousQuarterEnd, map.Total, map.PreviousTotal, map.OffMatrix,
-            map.Movements.Select(m => new RiskMovement(m.RiskId, m.Title, m.PreviousRating, m.Rating, m.Direction)).ToList());
-
-        var top = (await risks).Value!.Items.Where(r => r.Status == "open").OrderByDescending(r => r.Current.Score).ThenBy(r => r.Id).Take(TopRiskCount)
-            .Select(r => new TopRisk(r.Id, r.Title, partnership.AgencyName(r.OwningAgencyId), r.Owner, r.Current.Rating, r.Current.Band, BandLabel(r.Current.Band),
-                r.Current.Score, r.Target?.Rating, r.DirectionOfTravel, r.AboveTolerance, r.NextReviewDate, r.ReviewOverdue)).ToList();
-
-        return new BoardFigures(partnershipId, partnership.Name, today, kpiPeriod, groups, actionRag, overdue, heat, top, await funding);
+        var a = BoardFiguresBatch.ByPartnership((await actionPlan).Value!);
+        var r = BoardFiguresBatch.ByPartnership((await risks).Value!);
+        var k = BoardFiguresBatch.ByPartnership((await kpis).Value!);
+        var (fundingAnswer, fundingDown) = await funding;
+        var f = fundingAnswer is null ? [] : BoardFiguresBatch.ByPartnership(fundingAnswer);
+        var results = new List<(string, BoardFigures?, ApiFailure?)>(partnershipIds.Count);
+        foreach (var id in partnershipIds)
+        {
+            // In the order the single path awaits them: the action plan's refusal is the one reported.
+            if ((BoardFiguresBatch.Failure(id, a) ?? BoardFiguresBatch.Failure(id, k) ?? BoardFiguresBatch.Failure(id, r)) is { } failure)
+            {
+                results.Add((id, null, failure));
+                continue;
+            }
+            var (plan, risk, kpi) = (a[id].Figures!, r[id].Figures!, k[id].Figures!);
+            var fundingPosition = fundingDown is { } down ? BoardFiguresComposer.FundingNotAvailable(down)
+                : BoardFiguresBatch.Failure(id, f) is { } refused
+                ? BoardFiguresComposer.FundingNotAvailable(refused.Status)
+                : BoardFiguresComposer.Funding(f[id].Figures!.Allocations);
+            results.Add((id, BoardFiguresComposer.Compose(id, kpiPeriod, today, plan.Partnership, plan.Plans, kpi.Scorecard, plan.Actions,
+                risk.HeatMap, risk.Matrix, risk.Risks.Items, fundingPosition), null));
+        }
+        return results;
     }
 
     /// <summary>The old path (kept for the benchmark's "before"): the plans are asked for only once the partnership has answered.</summary>
@@ -102,31 +119,30 @@ public sealed class BoardFiguresReader(GatewayApi api, TimeProvider clock, Board
         }
     }
 
-    private static ActionRagRow RagRow(string strand, IEnumerable<ActionView> actions)
+    /// <summary>The funding batch, or (as for one partnership) the status it failed with: the funding position is then "not
+    /// available" for each partnership and their packs are still made.</summary>
+    private async Task<(BoardFiguresBatch.Answer<BoardFiguresBatch.FundingFigures>? Answer, HttpStatusCode? Failed)> ReadFundingBatchAsync(string query,
+        CancellationToken cancellationToken)
     {
-        var list = actions.ToList();
-        return new ActionRagRow(strand, list.Count(a => a.Rag == "red"), list.Count(a => a.Rag == "amber"), list.Count(a => a.Rag == "green"),
-            list.Count(a => a.Rag == "blue"), list.Count(a => a.Rag is not ("red" or "amber" or "green" or "blue")));
+        try
+        {
+            return ((await api.GetAsync<BoardFiguresBatch.Answer<BoardFiguresBatch.FundingFigures>>("api/board-figures/funding" + query, cancellationToken)).Value, null);
+        }
+        catch (ApiFailure failure) when (failure.Status != HttpStatusCode.Unauthorized)
+        {
+            return (null, failure.Status);
+        }
     }
 
     private async Task<FundingPosition> ReadFundingAsync(string apiPath, CancellationToken cancellationToken)
     {
         try
         {
-            var allocations = (await api.GetAsync<List<BoardAllocationView>>($"{apiPath}/funding/allocations", cancellationToken)).Value ?? [];
-            return new FundingPosition(allocations.Where(a => a.Status != "withdrawn").OrderByDescending(a => a.Year, StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal)
-                .Select(a => new FundingLine(a.Id, a.ProgrammeTitle, a.FunderId, a.Year, a.Status, a.Totals.Awarded.Pence, a.Totals.Released.Pence, a.Totals.Spent.Pence,
-                    a.Totals.Remaining.Pence, a.Totals.ProfileToDate.Pence, a.Totals.SpentAgainstProfile.Pence, a.Totals.ForecastUnderspend?.Pence, a.Totals.ReturnsOverdue))
-                .ToList(), null);
+            return BoardFiguresComposer.Funding((await api.GetAsync<List<BoardAllocationView>>($"{apiPath}/funding/allocations", cancellationToken)).Value ?? []);
         }
         catch (ApiFailure failure) when (failure.Status != HttpStatusCode.Unauthorized)
         {
-            return new FundingPosition([], failure.Status switch
-            {
-                HttpStatusCode.Forbidden => "Your role does not include the funding position.",
-                HttpStatusCode.NotFound => "The funding service holds nothing for this partnership.",
-                _ => "The funding position is not available at the moment.",
-            });
+            return BoardFiguresComposer.FundingNotAvailable(failure.Status);
         }
     }
 
@@ -160,7 +176,11 @@ public sealed class BoardReading
     /// <summary>Each user's recent copies of the reads that change rarely (see <see cref="BoardFiguresReader.ReadAsync"/>).</summary>
     public StaticReads StaticReads { get; } = new(StaticTtl);
 
-    /// <summary>How many partnerships' packs "every partnership" reads at once (1 reproduces one after another).</summary>
+    /// <summary>"Every partnership's packs" the first version's way: eight calls per partnership, <see cref="Parallelism"/>
+    /// partnerships at a time (the benchmark's "before"); otherwise the services' batch reads, 50 partnerships a call.</summary>
+    public bool PerPartnership { get; set; }
+
+    /// <summary>How many partnerships' packs the per-partnership path reads at once (1 reproduces one after another).</summary>
     public int Parallelism { get; set; } = PackMaker.DefaultParallelism;
 
     public ConcurrentQueue<(string Call, double Ms)>? CallTimes { get; set; }

@@ -41,6 +41,11 @@ public sealed class PackStore(IConnectionMultiplexer redis, IOptions<RedisOption
         return await write.ExecuteAsync(Db);
     }
 
+    /// <summary>Stores many packs at once: each its own conditional write (stored unless its quarter has one already), all sent
+    /// together (StackExchange.Redis pipelines concurrent commands on its one connection). One answer per pack, in order.</summary>
+    public async Task<IReadOnlyList<bool>> TryAddManyAsync(IReadOnlyList<GovernancePack> packs) =>
+        packs.Count == 0 ? [] : await Task.WhenAll(packs.Select(TryAddAsync));
+
     public async Task<GovernancePack?> GetAsync(string partnershipId, string quarter)
     {
         var json = await Db.StringGetAsync(PackKey(partnershipId, quarter));

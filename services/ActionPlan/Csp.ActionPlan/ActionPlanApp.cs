@@ -38,6 +38,7 @@ public static class ActionPlanApp
         app.MapPartnershipsApi();
         app.MapPlansApi();
         app.MapActionsApi();
+        app.MapBoardFiguresApi();
         app.MapUpdateRoundsApi();
         app.MapCspGrpcService<ActionPlanGrpcService, Partnership>();
         app.Services.GetRequiredService<ActionPlanMetrics>().Register(app.Services);

@@ -36,6 +36,7 @@ public static class FundingApp
         app.MapFundersApi();
         app.MapOpenDataApi();
         app.MapAllocationsApi();
+        app.MapBoardFiguresApi();
         app.MapCspGrpcService<FundingGrpcService, KnownPartnership>();
         app.Services.GetRequiredService<FundingMetrics>().Register(app.Services);
         return app;

@@ -39,6 +39,7 @@ public static class KpiApp
         app.MapDefaultEndpoints();
         app.MapEventBusEndpoints();
         app.MapKpisApi();
+        app.MapBoardFiguresApi();
         app.MapPublicScorecardApi();
         app.MapCspGrpcService<KpiGrpcService, KnownPartnership>();
         app.Services.GetRequiredService<KpiMetrics>().Register(app.Services);

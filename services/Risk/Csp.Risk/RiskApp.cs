@@ -35,6 +35,7 @@ public static class RiskApp
         app.MapEventBusEndpoints();
         app.MapRiskMatrixApi();
         app.MapRisksApi();
+        app.MapBoardFiguresApi();
         app.MapCspGrpcService<RiskGrpcService, KnownPartnership>();
         app.Services.GetRequiredService<RiskMetrics>().Register(app.Services);
         return app;

@@ -51,5 +51,5 @@ public static class PartnershipsApi
         return (await commands.SetUpPartnershipAsync(Caller.From(user), partnershipId, draft, ETags.IfMatch(ifMatch), reply)).ToResult(reply.Send);
     }
 
-    private static PartnershipView View(Partnership p, long version) => new(p.Id, p.Name, p.Agencies, version, p.OnsCode, p.RecipientOrgId);
+    internal static PartnershipView View(Partnership p, long version) => new(p.Id, p.Name, p.Agencies, version, p.OnsCode, p.RecipientOrgId);
 }

@@ -23,7 +23,11 @@ public static class PlansApi
     }
 
     private static async Task<IResult> ListAsync(Member<Partnership> member, ActionPlanStore store) =>
-        ApiJson.Json((await store.ListPlansAsync(member.PartnershipId)).Select(p => View(p.Value, p.Version)).ToList());
+        ApiJson.Json(await ListViewsAsync(store, member.PartnershipId));
+
+    /// <summary>The partnership's plans as members read them (this endpoint and the board figures' batch).</summary>
+    internal static async Task<List<PlanView>> ListViewsAsync(ActionPlanStore store, string partnershipId) =>
+        (await store.ListPlansAsync(partnershipId)).Select(p => View(p.Value, p.Version)).ToList();
 
     private static async Task<IResult> GetAsync(Member<Partnership> member, string planId, ActionPlanStore store, HttpResponse response)
     {

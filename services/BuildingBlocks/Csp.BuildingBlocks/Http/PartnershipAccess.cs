@@ -96,14 +96,23 @@ public static class PartnershipAccess
     private static async Task<IResult?> DenyAsync<TPartnership>(HttpContext http, string? partnershipId) where TPartnership : class
     {
         if (Member<TPartnership>.IsResolved(http)) return null;
-        var id = partnershipId ?? "";
-        var lookup = http.RequestServices.GetRequiredService<IPartnershipLookup<TPartnership>>();
-        var partnership = Slug.IsValid(id) ? await lookup.FindAsync(id) : null;
-        if (partnership is null) return Problems.NotFound($"Partnership '{(id.Length > 64 ? id[..64] : id)}'");
-        var caller = Caller.From(http.User);
-        if (!caller.BelongsTo(id)) return Problems.Forbidden("You do not belong to this partnership.");
-        Member<TPartnership>.Resolve(http, caller, id, partnership);
+        var (member, refusal) = await ResolveAsync(http.RequestServices.GetRequiredService<IPartnershipLookup<TPartnership>>(), Caller.From(http.User), partnershipId);
+        if (member is null) return refusal;
+        Member<TPartnership>.Resolve(http, member.Caller, member.PartnershipId, member.Partnership);
         return null;
+    }
+
+    /// <summary>"The partnership exists and the caller belongs to it" for one id: the member, or the refusal the group
+    /// answers (404 unknown or malformed, 403 a caller from elsewhere). The group's filter and
+    /// <see cref="PartnershipBatch"/> (each item of a batch read) both decide with it.</summary>
+    public static async Task<(Member<TPartnership>? Member, IResult? Refusal)> ResolveAsync<TPartnership>(IPartnershipLookup<TPartnership> lookup, Caller caller,
+        string? partnershipId) where TPartnership : class
+    {
+        var id = partnershipId ?? "";
+        var partnership = Slug.IsValid(id) ? await lookup.FindAsync(id) : null;
+        if (partnership is null) return (null, Problems.NotFound($"Partnership '{(id.Length > 64 ? id[..64] : id)}'"));
+        if (!caller.BelongsTo(id)) return (null, Problems.Forbidden("You do not belong to this partnership."));
+        return (new Member<TPartnership>(caller, id, partnership), null);
     }
 
     /// <summary>Endpoint metadata: the group's check, for <see cref="BadBodyProblems"/> to run before it reports a body error.</summary>

@@ -78,9 +78,15 @@ public static class AllocationsApi
         var errors = new ValidationErrors();
         FinancialYear? fy = year is null ? null : Periods.ReadYear("year", year, errors);
         if (!errors.IsEmpty) return Problems.Validation(errors);
-        var today = UkTime.Today(clock);
+        return (await ListViewsAsync(member, store, UkTime.Today(clock), fy)).ToResult(ApiJson.Json);
+    }
+
+    /// <summary>The allocations as the list answers them, or its refusal (this endpoint and the board figures' batch).</summary>
+    internal static async Task<Outcome<List<AllocationView>>> ListViewsAsync(Member<KnownPartnership> member, FundingStore store, DateOnly today, FinancialYear? fy)
+    {
+        if (!AccessRules.CanReadAll(member.Caller, member.PartnershipId)) return Outcome<List<AllocationView>>.Forbidden("Partners read only the projects their agency leads.");
         var all = await store.ListAllocationsAsync(member.PartnershipId);
-        return ApiJson.Json(all.Where(a => fy is null || a.Value.Year == fy).OrderBy(a => a.Value.Year).ThenBy(a => a.Value.Id)
+        return Outcome<List<AllocationView>>.Ok(all.Where(a => fy is null || a.Value.Year == fy).OrderBy(a => a.Value.Year).ThenBy(a => a.Value.Id)
             .Select(a => AllocationView.Of(a.Value, a.Version, today)).ToList());
     }
 

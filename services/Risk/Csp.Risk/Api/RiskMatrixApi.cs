@@ -26,11 +26,15 @@ public static class RiskMatrixApi
 
     private static async Task<IResult> GetAsync(Member<KnownPartnership> member, HttpResponse response, RiskStore store)
     {
-        var stored = await store.GetStoredMatrixAsync(member.PartnershipId);
-        return stored is null
-            ? ApiJson.Json(new RiskMatrixView(member.PartnershipId, true, RiskMatrix.CouncilDefault, null))
-            : ApiJson.Json(new RiskMatrixView(member.PartnershipId, false, stored.Value, stored.Version), stored.Version, response);
+        var view = ViewOf(member.PartnershipId, await store.GetStoredMatrixAsync(member.PartnershipId));
+        return view.Version is { } version ? ApiJson.Json(view, version, response) : ApiJson.Json(view);
     }
+
+    /// <summary>The matrix in force as members read it: the stored one, or the council default (this endpoint and the board
+    /// figures' batch).</summary>
+    internal static RiskMatrixView ViewOf(string partnershipId, Versioned<RiskMatrix>? stored) => stored is null
+        ? new RiskMatrixView(partnershipId, true, RiskMatrix.CouncilDefault, null)
+        : new RiskMatrixView(partnershipId, false, stored.Value, stored.Version);
 
     private static async Task<IResult> PutAsync(Member<KnownPartnership> member, RiskMatrixDraft draft,
         [FromHeader(Name = ETags.IfMatchHeader)] string? ifMatch, Idempotent once, RiskCommands commands)

@@ -52,9 +52,14 @@ public static class RisksApi
         var filter = RiskFilter.Read(register, band, status, matrix, errors);
         var paging = Paging.Read(page, pageSize, errors);
         if (filter is null || paging is null) return Problems.Validation(errors);
-        var today = UkTime.Today(clock);
-        var (items, total) = await store.QueryRisksAsync(member.PartnershipId, filter, paging.Skip, paging.PageSize);
-        return ApiJson.Json(new PageView<RiskView>(items.Select(r => RiskView.Of(r.Value, r.Version, matrix, today)).ToList(), total, paging.Page, paging.PageSize));
+        return ApiJson.Json(await PageAsync(store, member.PartnershipId, filter, paging, matrix, UkTime.Today(clock)));
+    }
+
+    /// <summary>A page of the register as members read it (this endpoint and the board figures' batch).</summary>
+    internal static async Task<PageView<RiskView>> PageAsync(RiskStore store, string partnershipId, RiskFilter filter, Paging paging, RiskMatrix matrix, DateOnly today)
+    {
+        var (items, total) = await store.QueryRisksAsync(partnershipId, filter, paging.Skip, paging.PageSize);
+        return new PageView<RiskView>(items.Select(r => RiskView.Of(r.Value, r.Version, matrix, today)).ToList(), total, paging.Page, paging.PageSize);
     }
 
     private static async Task<IResult> HeatMapAsync(Member<KnownPartnership> member, RiskStore store, TimeProvider clock, string? register)
@@ -63,11 +68,16 @@ public static class RisksApi
         RiskFilter.CheckRegister(register, errors);
         if (!errors.IsEmpty) return Problems.Validation(errors);
         var matrix = await store.GetMatrixAsync(member.PartnershipId);
-        var today = UkTime.Today(clock);
+        return ApiJson.Json(await ReadHeatMapAsync(store, member.PartnershipId, register, matrix, UkTime.Today(clock)));
+    }
+
+    /// <summary>The heat map as members read it (this endpoint and the board figures' batch).</summary>
+    internal static async Task<HeatMap> ReadHeatMapAsync(RiskStore store, string partnershipId, string? register, RiskMatrix matrix, DateOnly today)
+    {
         var cutOff = HeatMap.CutOff(today);
-        var risks = (await store.ListRisksAsync(member.PartnershipId)).Select(r => r.Value).ToList();
-        var inForce = await store.AssessmentsInForceAsync(member.PartnershipId, risks.Where(r => r.NeedsHistoryAt(cutOff)).Select(r => r.Id), cutOff);
-        return ApiJson.Json(HeatMap.Of(member.PartnershipId, register, matrix, risks, today, inForce));
+        var risks = (await store.ListRisksAsync(partnershipId)).Select(r => r.Value).ToList();
+        var inForce = await store.AssessmentsInForceAsync(partnershipId, risks.Where(r => r.NeedsHistoryAt(cutOff)).Select(r => r.Id), cutOff);
+        return HeatMap.Of(partnershipId, register, matrix, risks, today, inForce);
     }
 
     private static async Task<IResult> GetAsync(Member<KnownPartnership> member, long riskId, HttpResponse response, RiskStore store, TimeProvider clock)

@@ -14,8 +14,8 @@ namespace Csp.Portal.Pages.Partnerships.Pack;
 /// The quarter's governance packs for every partnership in one go (the PCC's quarter): for a user who may make packs in
 /// every partnership, i.e. holds the board or manager role everywhere (<c>*:board</c>, <c>*:manager</c>) or is the platform
 /// admin. Each pack is made exactly as one click on the partnership's packs page makes it (the user's token, the KPIs as
-/// at the quarter's end, stored once per quarter), <see cref="PackMaker.DefaultParallelism"/> partnerships at a time; a
-/// partnership that has the quarter's pack already keeps it.
+/// at the quarter's end, stored once per quarter), read 50 partnerships at a time with the services' batch reads (four calls
+/// per 50); a partnership that has the quarter's pack already keeps it.
 /// </summary>
 public sealed class AllModel(GatewayApi api, TimeProvider clock) : PageModel
 {
@@ -62,7 +62,7 @@ public sealed class AllModel(GatewayApi api, TimeProvider clock) : PageModel
         var reading = HttpContext.RequestServices.GetService<BoardReading>() ?? BoardReading.Default;
         var store = ActivatorUtilities.GetServiceOrCreateInstance<PackStore>(HttpContext.RequestServices);
         var maker = new PackMaker(new BoardFiguresReader(api, clock, reading), store, clock);
-        Results = await maker.MakeManyAsync(partnerships.Select(p => p.Id).ToList(), quarter, Caller, reading.Parallelism, cancellationToken);
+        Results = await maker.MakeManyAsync(partnerships.Select(p => p.Id).ToList(), quarter, Caller, reading.Parallelism, cancellationToken, reading.PerPartnership);
         ElapsedMilliseconds = watch.Elapsed.TotalMilliseconds;
         Quarter = quarter.ToString();
         return Page();
