@@ -24,7 +24,7 @@ public static class GatewayApp
         builder.AddGatewayHosting();
         builder.AddCspAuthentication();
         builder.AddTrustedProxies();
-        builder.AddCallerRateLimiting();
+        builder.AddCallerRateLimiting(aspNetLimiter: pipeline.Before);
         builder.AddGatewayProxy();
 
         var app = builder.Build();
@@ -33,19 +33,28 @@ public static class GatewayApp
     }
 
     /// <summary>Order matters: the client address from trusted proxies first; routing before metrics; authentication before
-    /// the per-caller rate limiter (which counts by the validated token's subject, or by that address); authorization last.</summary>
+    /// the per-caller rate limiter (which counts by the validated token's subject, or by that address); authorization last.
+    /// docs/gateway.md "What the gateway does per request" lists each step.</summary>
     private static void UseGatewayPipeline(this WebApplication app)
     {
         app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         var pipeline = app.Services.GetRequiredService<GatewayPipelineOptions>();
-        if (pipeline.SecurityHeaders) app.UseSecurityHeaders();
-        if (pipeline.CorrelationHeader) app.UseCspTraceContext();
+        if (pipeline.Before)
+        {
+            if (pipeline.SecurityHeaders) app.UseSecurityHeaders();
+            if (pipeline.CorrelationHeader) app.UseCspTraceContext();
+        }
+        else app.UseGatewayResponseHeaders(pipeline.SecurityHeaders, pipeline.CorrelationHeader);
         app.UseRouting();
         if (pipeline.RequestMetrics) app.UseGatewayMetrics();
         app.UseAuthentication();
-        if (pipeline.RateLimiter) app.UseRateLimiter();
+        if (pipeline.RateLimiter)
+        {
+            if (pipeline.Before) app.UseRateLimiter();
+            else app.UseCallerRateLimiting();
+        }
         app.UseAuthorization();
 
         app.MapGatewayHealth();
