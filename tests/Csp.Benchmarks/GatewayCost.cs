@@ -122,10 +122,13 @@ internal static class GatewayCost
             await WarmAsync(attributionPaths.Select(ClientOf), GetAction, 400);
             var attribution = await RoundsAsync(attributionPaths, rounds, 0, p => Measure("GET one action", ClientOf(p), GetAction, requests));
 
-            // 3. The token validation alone.
+            // 3. Where the gateway's extra allocations come from: the runtime's own allocation samples by type, gateway minus bare.
+            var allocationLines = await AllocationProfileAsync(ClientOf(bareYarp), ClientOf(ours), ClientOf(before));
+
+            // 4. The token validation alone.
             var tokenLines = await TokenValidationCostAsync(gateways[0].App, gateways[2].App);
 
-            // 4. Event latency: from the update's 201 to its ActionStatusChanged entry on the bus.
+            // 5. Event latency: from the update's 201 to its ActionStatusChanged entry on the bus.
             var events = await EventLatencyAsync(service, db, ClientOf(direct));
 
             output.AppendLine($"CSP action-plan API through the gateway: {requests} requests per run, {Concurrency} concurrent clients, {rounds} rounds in rotating order, {Environment.ProcessorCount} cores, real Redis, loopback HTTP, load {Load()}");
@@ -162,6 +165,8 @@ internal static class GatewayCost
                 var r = s.R;
                 output.AppendLine($"{path.Name,-28} {r.PerSecond,8:0} {r.P50,8:0.00} {r.P99,8:0.00} {PairedRatio(s, bareResult, x => x.P50),8:0.00}x {PairedRatio(s, bareResult, x => x.P99),8:0.00}x {s.CpuUs,10:0} {s.CpuUs - bareResult.CpuUs,8:+0;-0} {s.AllocBytes / 1024,7:0.0} {(s.AllocBytes - bareResult.AllocBytes) / 1024,8:+0.0;-0.0}");
             }
+            output.AppendLine();
+            foreach (var line in allocationLines) output.AppendLine(line);
             output.AppendLine();
             foreach (var line in tokenLines) output.AppendLine(line);
             output.AppendLine(events);
@@ -332,6 +337,73 @@ internal static class GatewayCost
         double P(double q) => latencies[(int)Math.Min(latencies.Count - 1, Math.Floor(q * latencies.Count))];
         var result = new Result(name, latencies.Count, errors, latencies.Count / total.Elapsed.TotalSeconds, P(0.5), P(0.95), P(0.99));
         return new Sample(result, cpu / latencies.Count, (double)allocated / latencies.Count);
+    }
+
+    /// <summary>
+    /// The runtime's allocation samples (GC AllocationTick: one event about every 100 KB allocated, naming the type of the
+    /// object that crossed the mark, so a type's share of the samples is its share of the bytes) while GET one action runs
+    /// through bare YARP, then through our gateway (and its before pipeline); the types whose bytes per request differ most.
+    /// </summary>
+    private static async Task<string[]> AllocationProfileAsync(HttpClient bare, HttpClient ours, HttpClient before)
+    {
+        const int requests = 10_000;
+        using var sampler = new AllocationSampler();
+        async Task<Dictionary<string, double>> Profile(HttpClient client)
+        {
+            sampler.Start();
+            await Measure("profile", client, GetAction, requests);
+            return sampler.Stop().ToDictionary(kv => kv.Key, kv => (double)kv.Value / requests);
+        }
+        await Profile(bare); // the listener's own start-up
+        var bareBytes = await Profile(bare);
+        var oursBytes = await Profile(ours);
+        var beforeBytes = await Profile(before);
+        double Of(Dictionary<string, double> d, string type) => d.GetValueOrDefault(type);
+        var lines = new List<string>
+        {
+            $"Allocation samples by type, GET one action, {requests} requests per path (bytes per request, sampled about every 100 KB; whole process):",
+            $"  total: bare YARP {bareBytes.Values.Sum(),7:0}   gateway {oursBytes.Values.Sum(),7:0}   before {beforeBytes.Values.Sum(),7:0}",
+            $"  {"type",-90} {"bare",7} {"gateway",8} {"before",7} {"gw-bare",8}",
+        };
+        foreach (var type in bareBytes.Keys.Union(oursBytes.Keys).Union(beforeBytes.Keys)
+                     .OrderByDescending(t => Math.Abs(Of(oursBytes, t) - Of(bareBytes, t)) + Math.Abs(Of(beforeBytes, t) - Of(bareBytes, t)) / 2).Take(30))
+            lines.Add($"  {(type.Length > 90 ? type[..87] + "..." : type),-90} {Of(bareBytes, type),7:0} {Of(oursBytes, type),8:0} {Of(beforeBytes, type),7:0} {Of(oursBytes, type) - Of(bareBytes, type),8:+0;-0}");
+        return [.. lines];
+    }
+
+    private sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+    {
+        private readonly Dictionary<string, long> _bytes = new();
+        private volatile bool _on;
+
+        public void Start()
+        {
+            lock (_bytes) _bytes.Clear();
+            _on = true;
+        }
+
+        public Dictionary<string, long> Stop()
+        {
+            _on = false;
+            lock (_bytes) return new Dictionary<string, long>(_bytes);
+        }
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+        {
+            if (source.Name == "Microsoft-Windows-DotNETRuntime")
+                EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+        {
+            if (!_on || e.EventName is null || !e.EventName.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.PayloadNames is null) return;
+            var typeAt = e.PayloadNames.IndexOf("TypeName");
+            var amountAt = e.PayloadNames.IndexOf("AllocationAmount64");
+            if (typeAt < 0) return;
+            var type = e.Payload![typeAt] as string ?? "?";
+            var amount = amountAt >= 0 ? Convert.ToInt64(e.Payload[amountAt], System.Globalization.CultureInfo.InvariantCulture) : 100 * 1024;
+            lock (_bytes) _bytes[type] = _bytes.GetValueOrDefault(type) + amount;
+        }
     }
 
     /// <summary>Microseconds per validation of one partner token by the gateway's own bearer handler configuration: the
