@@ -23,6 +23,10 @@ public static class GatewayApp
         builder.Services.AddSingleton(pipeline);
         builder.AddGatewayHosting();
         builder.AddCspAuthentication();
+        // The benchmark's before pipeline: ASP.NET Core's bearer handler itself, without the remembered-identity shortcut.
+        if (pipeline.Before)
+            builder.Services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o =>
+                o.SchemeMap[Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme].HandlerType = typeof(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerHandler));
         builder.AddTrustedProxies();
         builder.AddCallerRateLimiting(aspNetLimiter: pipeline.Before);
         builder.AddGatewayProxy();
