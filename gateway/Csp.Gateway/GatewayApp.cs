@@ -59,7 +59,8 @@ public static class GatewayApp
             if (pipeline.Before) app.UseRateLimiter();
             else app.UseCallerRateLimiting();
         }
-        app.UseAuthorization();
+        if (pipeline.Before) app.UseAuthorization();
+        else app.UseAuthorizationWithShortcut();
 
         app.MapGatewayHealth();
         app.MapDevTokenEndpoints();

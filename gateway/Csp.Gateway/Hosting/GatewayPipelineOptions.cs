@@ -23,7 +23,8 @@ public sealed class GatewayPipelineOptions
     /// <summary>The pipeline as it was before the gateway's own per-request work was made cheaper (issue 12): ASP.NET
     /// Core's rate limiting middleware with two chained partitioned limiters instead of <c>CallerBuckets</c>, and the
     /// security headers and <c>X-Correlation-Id</c> as two middlewares with a callback each, the proxy steps as async
-    /// closures, and ASP.NET Core's bearer handler without the remembered-identity shortcut. The same rules; kept only so
+    /// closures, ASP.NET Core's bearer handler without the remembered-identity shortcut, and authorization without its
+    /// shortcut for an authenticated caller on a default-policy route. The same rules; kept only so
     /// that the benchmark measures before and after in one run. Refused in Production like the switches above.</summary>
     public bool Before { get; set; }
 
