@@ -1,13 +1,17 @@
 // What the gateway costs (issue 12 point 1), on real Redis and real loopback HTTP, in one process run:
 // - each scenario (one action, a filtered list, an update) direct to the action-plan service, through a BARE YARP proxy
-//   (same routes and cluster, HTTP/1.1, no auth, no rate limiter, no headers, no logging or metrics) and through our
-//   gateway; our gateway's latency as a ratio of bare YARP's at p50 and p99 (goal: <= 1.1x at both);
-// - attribution: our gateway again with one piece switched off by configuration (the token cache, so every request
-//   validates its token as before; the rate limiter; the security headers; the X-Correlation-Id header; request metrics;
-//   logging), each beside the full gateway in the same rounds, on the cheap read where the proxy's share is largest;
+//   (same routes and cluster, HTTP/1.1, no auth, no rate limiter, no headers, no logging or metrics), through a SECOND
+//   identical bare YARP (its ratio to the first is the run's noise floor), through our gateway's BEFORE pipeline
+//   (Gateway:Pipeline:Before: the same rules through the older implementation of each step) and through our gateway;
+//   ratios to bare YARP at p50 and p99 (goal: <= 1.1x at both), each the median of the per-round ratios;
+// - for every path the whole process's CPU time and allocated bytes per request while it ran (client + proxy + service:
+//   the difference between two paths is what their proxies cost);
+// - attribution: our gateway again with one piece switched off by configuration, beside the full gateway, the before
+//   pipeline and both bare proxies in the same rounds, on the cheap read where the proxy's share is largest;
+// - the runtime's allocation samples by type (EventListener on GC AllocationTick), bare YARP vs gateway vs before;
 // - the token validation itself, in-process: the JWT handler alone and through the validated-token cache;
 // - the update -> action.status-changed event latency (outbox dispatch included).
-// Paths are run in rotating order, several rounds, and the median round is printed, so ordering does not bias a ratio.
+// Everything is warmed long enough for tiered JIT to settle first; paths run in rotating order, several rounds.
 // Bounded: a fixed number of requests per run and a time cap. Asserts nothing.
 // Usage: dotnet run -c Release --project tests/Csp.Benchmarks -- gateway [requests]
 using System.Diagnostics;
@@ -50,7 +54,7 @@ internal static class GatewayCost
     /// <summary>A path's figures over the rounds: medians of each measure, and per round its p50 and p99 for ratios.</summary>
     private sealed record Summary(Result R, double CpuUs, double AllocBytes, List<Sample> Rounds);
 
-    public static async Task<string> RunAsync(int requests, int rounds = 7)
+    public static async Task<string> RunAsync(int requests, int rounds = 9)
     {
         var output = new StringBuilder();
         var db = RedisServer.Instance.TakeDatabase();
