@@ -57,6 +57,7 @@ internal static class GatewayCost
     public static async Task<string> RunAsync(int requests, int rounds = 9)
     {
         var output = new StringBuilder();
+        var loadAtStart = Load();
         var db = RedisServer.Instance.TakeDatabase();
         var settings = TestRedis.ServiceSettings(db);
         settings["Logging:LogLevel:Default"] = "Warning";
@@ -135,7 +136,7 @@ internal static class GatewayCost
             // 5. Event latency: from the update's 201 to its ActionStatusChanged entry on the bus.
             var events = await EventLatencyAsync(service, db, ClientOf(direct));
 
-            output.AppendLine($"CSP action-plan API through the gateway: {requests} requests per run, {Concurrency} concurrent clients, {rounds} rounds in rotating order, {Environment.ProcessorCount} cores, real Redis, loopback HTTP, load {Load()}");
+            output.AppendLine($"CSP action-plan API through the gateway: {requests} requests per run, {Concurrency} concurrent clients, {rounds} rounds in rotating order, {Environment.ProcessorCount} cores, real Redis, loopback HTTP, load at the start {loadAtStart}");
             output.AppendLine("Latency and req/s: the median over rounds of each; ratios: the median of the per-round ratios (paths of a round run back to back).");
             output.AppendLine("cpu us/req and KB/req: the whole process (client + proxy + service) per request while that path ran, median over rounds.");
             output.AppendLine("bare#2/bare is bare YARP against an identical second bare YARP: the noise floor of this run's ratios.");
