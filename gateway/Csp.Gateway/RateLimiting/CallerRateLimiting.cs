@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading.RateLimiting;
 using Csp.BuildingBlocks.Auth;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Csp.Gateway.RateLimiting;
@@ -52,7 +53,7 @@ public static class CallerRateLimiting
             .Validate(o => !string.IsNullOrWhiteSpace(o.SessionCookie), "RateLimiting:SessionCookie must name the portal's session cookie.")
             .Validate(o => o.UncountedPaths.All(p => p.StartsWith('/') && p.Length > 1), "RateLimiting:UncountedPaths must be paths such as /assets.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CallerBuckets>();
         if (aspNetLimiter) AddAspNetLimiter(builder);
         return builder;
