@@ -23,8 +23,12 @@ public static class GatewayApp
         builder.Services.AddSingleton(pipeline);
         builder.AddGatewayHosting();
         builder.AddCspAuthentication();
+        // The benchmark's before pipeline: ASP.NET Core's bearer handler itself, without the remembered-identity shortcut.
+        if (pipeline.Before)
+            builder.Services.Configure<Microsoft.AspNetCore.Authentication.AuthenticationOptions>(o =>
+                o.SchemeMap[Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme].HandlerType = typeof(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerHandler));
         builder.AddTrustedProxies();
-        builder.AddCallerRateLimiting();
+        builder.AddCallerRateLimiting(aspNetLimiter: pipeline.Before);
         builder.AddGatewayProxy();
 
         var app = builder.Build();
@@ -33,20 +37,30 @@ public static class GatewayApp
     }
 
     /// <summary>Order matters: the client address from trusted proxies first; routing before metrics; authentication before
-    /// the per-caller rate limiter (which counts by the validated token's subject, or by that address); authorization last.</summary>
+    /// the per-caller rate limiter (which counts by the validated token's subject, or by that address); authorization last.
+    /// docs/gateway.md "What the gateway does per request" lists each step.</summary>
     private static void UseGatewayPipeline(this WebApplication app)
     {
         app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         var pipeline = app.Services.GetRequiredService<GatewayPipelineOptions>();
-        if (pipeline.SecurityHeaders) app.UseSecurityHeaders();
-        if (pipeline.CorrelationHeader) app.UseCspTraceContext();
+        if (pipeline.Before)
+        {
+            if (pipeline.SecurityHeaders) app.UseSecurityHeaders();
+            if (pipeline.CorrelationHeader) app.UseCspTraceContext();
+        }
+        else app.UseGatewayResponseHeaders(pipeline.SecurityHeaders, pipeline.CorrelationHeader);
         app.UseRouting();
         if (pipeline.RequestMetrics) app.UseGatewayMetrics();
         app.UseAuthentication();
-        if (pipeline.RateLimiter) app.UseRateLimiter();
-        app.UseAuthorization();
+        if (pipeline.RateLimiter)
+        {
+            if (pipeline.Before) app.UseRateLimiter();
+            else app.UseCallerRateLimiting();
+        }
+        if (pipeline.Before) app.UseAuthorization();
+        else app.UseAuthorizationWithShortcut();
 
         app.MapGatewayHealth();
         app.MapDevTokenEndpoints();

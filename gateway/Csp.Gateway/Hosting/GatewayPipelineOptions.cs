@@ -20,13 +20,21 @@ public sealed class GatewayPipelineOptions
 
     public bool RateLimiter { get; set; } = true;
 
-    public bool AllOn => SecurityHeaders && CorrelationHeader && RequestMetrics && RateLimiter;
+    /// <summary>The pipeline as it was before the gateway's own per-request work was made cheaper (issue 12): ASP.NET
+    /// Core's rate limiting middleware with two chained partitioned limiters instead of <c>CallerBuckets</c>, and the
+    /// security headers and <c>X-Correlation-Id</c> as two middlewares with a callback each, the proxy steps as async
+    /// closures, ASP.NET Core's bearer handler without the remembered-identity shortcut, and authorization without its
+    /// shortcut for an authenticated caller on a default-policy route. The same rules; kept only so
+    /// that the benchmark measures before and after in one run. Refused in Production like the switches above.</summary>
+    public bool Before { get; set; }
+
+    public bool AllOn => SecurityHeaders && CorrelationHeader && RequestMetrics && RateLimiter && !Before;
 
     public static GatewayPipelineOptions From(WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(Section).Get<GatewayPipelineOptions>() ?? new GatewayPipelineOptions();
         if (!options.AllOn && builder.Environment.IsProduction())
-            throw new InvalidOperationException($"{Section}: every piece of the gateway's pipeline must be on in Production (these switches exist to measure their cost).");
+            throw new InvalidOperationException($"{Section}: every piece of the gateway's pipeline must be on, and Before off, in Production (these switches exist to measure their cost).");
         return options;
     }
 }

@@ -10,24 +10,19 @@ namespace Csp.Gateway.Proxy;
 /// </summary>
 public static class AsciiHeaders
 {
-    public static IReverseProxyApplicationBuilder UseAsciiHeaders(this IReverseProxyApplicationBuilder proxy)
+    public static IReverseProxyApplicationBuilder UseAsciiHeaders(this IReverseProxyApplicationBuilder proxy, bool before = false)
     {
-        proxy.Use(async (context, next) =>
-        {
-            if (FirstNonAscii(context.Request.Headers) is { } name)
-            {
-                await Results.Problem(
-                    statusCode: StatusCodes.Status400BadRequest,
-                    title: "A request header is not ASCII",
-                    detail: $"The value of the {name} header has characters outside ASCII; header values must be ASCII.",
-                    extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [name] = ["Header values must be ASCII."] } })
-                    .ExecuteAsync(context);
-                return;
-            }
-            await next();
-        });
+        proxy.Use(GatewayProxy.Step(before, (context, next) => FirstNonAscii(context.Request.Headers) is { } name ? RefuseAsync(context, name) : next(context)));
         return proxy;
     }
+
+    private static Task RefuseAsync(HttpContext context, string name) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "A request header is not ASCII",
+            detail: $"The value of the {name} header has characters outside ASCII; header values must be ASCII.",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [name] = ["Header values must be ASCII."] } })
+            .ExecuteAsync(context);
 
     /// <returns>The name of the first header whose value has a character above 0x7F, or null.</returns>
     public static string? FirstNonAscii(IHeaderDictionary headers)

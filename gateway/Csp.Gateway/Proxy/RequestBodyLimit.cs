@@ -14,34 +14,31 @@ public static class RequestBodyLimit
 {
     public const long DefaultMaxBytes = 64 * 1024;
 
-    public static IReverseProxyApplicationBuilder UseRequestBodyLimit(this IReverseProxyApplicationBuilder proxy, long maxBytes)
+    public static IReverseProxyApplicationBuilder UseRequestBodyLimit(this IReverseProxyApplicationBuilder proxy, long maxBytes, bool before = false)
     {
-        proxy.Use(async (context, next) =>
+        // A declared length (every request without a body included) is checked without an await or a closure per request.
+        proxy.Use(GatewayProxy.Step(before, (context, next) =>
         {
-            var request = context.Request;
-            if (request.ContentLength is { } length)
-            {
-                if (length > maxBytes)
-                {
-                    await TooLargeAsync(context, maxBytes);
-                    return;
-                }
-            }
-            else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
-            {
-                var buffered = await ReadUpToAsync(request.Body, maxBytes + 1, context.RequestAborted);
-                if (buffered is null || buffered.Length > maxBytes)
-                {
-                    await TooLargeAsync(context, maxBytes);
-                    return;
-                }
-                request.Body = buffered;
-                request.ContentLength = buffered.Length;
-                request.Headers.TransferEncoding = default;
-            }
-            await next();
-        });
+            if (context.Request.ContentLength is { } length) return length > maxBytes ? TooLargeAsync(context, maxBytes) : next(context);
+            if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true) return BufferThenForwardAsync(context, next, maxBytes);
+            return next(context);
+        }));
         return proxy;
+    }
+
+    private static async Task BufferThenForwardAsync(HttpContext context, RequestDelegate next, long maxBytes)
+    {
+        var request = context.Request;
+        var buffered = await ReadUpToAsync(request.Body, maxBytes + 1, context.RequestAborted);
+        if (buffered is null || buffered.Length > maxBytes)
+        {
+            await TooLargeAsync(context, maxBytes);
+            return;
+        }
+        request.Body = buffered;
+        request.ContentLength = buffered.Length;
+        request.Headers.TransferEncoding = default;
+        await next(context);
     }
 
     /// <returns>The body read so far, or null when Kestrel's own limit (which counts the chunks it has parsed, a little

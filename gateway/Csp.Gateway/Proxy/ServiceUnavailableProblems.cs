@@ -11,11 +11,11 @@ public static class ServiceUnavailableProblems
 {
     public const string ServiceNameMetadata = "ServiceName";
 
-    public static IReverseProxyApplicationBuilder UseServiceUnavailableProblems(this IReverseProxyApplicationBuilder proxy)
+    public static IReverseProxyApplicationBuilder UseServiceUnavailableProblems(this IReverseProxyApplicationBuilder proxy, bool before = false)
     {
-        proxy.Use(async (context, next) =>
+        proxy.Use(GatewayProxy.Step(before, async (context, next) =>
         {
-            await next();
+            await next(context);
             var error = context.GetForwarderErrorFeature();
             if (error is null || context.Response.HasStarted) return;
 
@@ -44,7 +44,7 @@ public static class ServiceUnavailableProblems
             context.Response.StatusCode = problem.Status;
             if (problem.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "5";
             await Results.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail).ExecuteAsync(context);
-        });
+        }));
         return proxy;
     }
 

@@ -1,9 +1,11 @@
 namespace Csp.Gateway.Security;
 
-/// <summary>Browser hardening headers on every response, proxied or local; the <c>Server</c> header is removed.</summary>
+/// <summary>Browser hardening headers on every response, proxied or local; the <c>Server</c> header is removed. The gateway
+/// writes them with <see cref="GatewayResponseHeaders"/>; this middleware of its own (a closure per request) is the pipeline
+/// before that change, kept for the benchmark's same-run comparison (<c>Gateway:Pipeline:Before</c>).</summary>
 public static class SecurityHeaders
 {
-    private static readonly KeyValuePair<string, string>[] Always =
+    internal static readonly KeyValuePair<string, string>[] Always =
     [
         new("X-Content-Type-Options", "nosniff"),
         new("X-Frame-Options", "DENY"),

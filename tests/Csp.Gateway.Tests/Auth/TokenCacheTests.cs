@@ -190,6 +190,57 @@ public sealed class TokenCacheTests
         Assert.Equal(0, cache.Hits);
     }
 
+    [Fact]
+    public async Task The_identity_after_the_events_is_remembered_only_for_a_token_that_validated_and_is_copied_per_request()
+    {
+        var (handler, cache, clock) = Cached(new TokenCacheOptions { MaxAge = TimeSpan.FromMinutes(2) });
+        var token = TestAuth.Token(DemoCallers.Manager);
+        var shaped = new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(CspClaims.PartnershipRole, "medway:manager")], "Bearer");
+
+        cache.AddAuthenticated(token, handler.Owner, shaped); // never validated: nothing remembered
+        Assert.False(cache.TryGetAuthenticated(token, handler.Owner, out _));
+
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters(clock))).IsValid);
+        Assert.False(cache.TryGetAuthenticated(token, handler.Owner, out _)); // validated, but not yet through the events
+        cache.AddAuthenticated(token, handler.Owner, shaped);
+
+        Assert.True(cache.TryGetAuthenticated(token, handler.Owner, out var first));
+        first.AddClaim(new System.Security.Claims.Claim(CspClaims.PartnershipRole, "*:admin")); // one request's change
+        Assert.True(cache.TryGetAuthenticated(token, handler.Owner, out var second));
+        Assert.NotSame(first, second);
+        Assert.Equal(["medway:manager"], second.FindAll(CspClaims.PartnershipRole).Select(c => c.Value));
+
+        // Another scheme's handler, a changed token, or the entry past its age: not served.
+        Assert.False(cache.TryGetAuthenticated(token, new object(), out _));
+        Assert.False(cache.TryGetAuthenticated(token.AsSpan(0, token.Length - 1), handler.Owner, out _));
+        clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        Assert.False(cache.TryGetAuthenticated(token, handler.Owner, out _));
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task Through_a_real_host_the_second_request_is_answered_from_the_remembered_identity_with_the_same_caller()
+    {
+        var app = AuthProbeHost.Build(TestAuth.Configuration, out var address);
+        await app.StartAsync();
+        await using var host = app;
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        var cache = app.Services.GetRequiredService<ValidatedTokenCache>();
+        var token = TestAuth.Token(DemoCallers.PolicePartner);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(client, token)).StatusCode);
+
+        // The events' identity is now remembered for this token (the handler's shortcut finds it)...
+        Assert.True(cache.TryGetAuthenticated(token, ((CachingTokenHandler)app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions>>()
+            .Get(Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme).TokenHandlers.Single()).Owner, out _));
+        // ...and a request answered from it is the same caller.
+        var view = await (await GetAsync(client, token)).Content.ReadFromJsonAsync<AuthProbeHost.CallerView>();
+        Assert.Equal(["medway:partner", "swale:partner"], view!.Roles);
+        Assert.Equal("kent-police", view.Agency);
+        // A token with one character of its signature changed is validated in full (and refused), not shortcut.
+        var parts = token.Split('.');
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetAsync(client, $"{parts[0]}.{parts[1]}.{(parts[2][0] == 'A' ? 'B' : 'A')}{parts[2][1..]}")).StatusCode);
+    }
+
     [Theory]
     [InlineData("Auth:TokenCache:MaxEntries", "0")]
     [InlineData("Auth:TokenCache:MaxAge", "00:00:00")]

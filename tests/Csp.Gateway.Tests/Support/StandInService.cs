@@ -31,6 +31,8 @@ public sealed class StandInService : IAsyncDisposable
         {
             if (!context.Request.Path.StartsWithSegments("/healthz")) Interlocked.Increment(ref self!._requests);
             if (delay is { } wait) await Task.Delay(wait, context.RequestAborted);
+            // A service that sets a response header of its own (?respond-csp=...), as the portal sets its pages' CSP.
+            if (context.Request.Query.TryGetValue("respond-csp", out var csp)) context.Response.Headers.ContentSecurityPolicy = csp;
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             await context.Response.WriteAsJsonAsync(new Echo(
                 name,

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +28,9 @@ public static class AuthenticationExtensions
         services.TryAddSingleton<ValidatedTokenCache>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // The scheme runs ASP.NET Core's bearer handler behind the validated-token shortcut (CspJwtBearerHandler).
+        services.TryAddTransient<CspJwtBearerHandler>();
+        services.Configure<AuthenticationOptions>(o => o.SchemeMap[JwtBearerDefaults.AuthenticationScheme].HandlerType = typeof(CspJwtBearerHandler));
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, ValidatedTokenCache>((jwt, auth, cache) => Configure(jwt, auth.Value, cache));
         services.AddAuthorization();
@@ -102,6 +106,8 @@ public static class AuthenticationExtensions
                 {
                     MapPartnershipRoles(identity, auth.Claims);
                     MapFunders(identity, auth.Claims);
+                    // The identity as this request will use it, for the next request with the same token.
+                    CspJwtBearerHandler.Remember(context, cache);
                 }
                 return Task.CompletedTask;
             },
