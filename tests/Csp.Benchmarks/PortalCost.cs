@@ -200,12 +200,27 @@ internal static partial class PortalCost
             // quarter of its own, so each makes every pack): before, each partnership's own eight calls, 8 partnerships at a
             // time (the first version, BoardReading.PerPartnership); after, the services' batch reads, 50 partnerships a call.
             var adminToken = await FormTokenAsync(admin.Http, "/partnerships/packs");
-            var all = new List<(string Label, bool Before, double Ms, string Outcome, long Calls, double Cpu, double RedisCpu)>();
+            var all = new List<(string Label, bool Before, double Ms, string Outcome, long Calls, double Cpu, double RedisCpu, double GcPause, int Gcs, double Jit)>();
             // Both paths once first (quarters nobody measures), so that neither row carries the other's JIT and first calls.
             foreach (var (perPartnership, quarter) in new[] { (true, "2009-Q1"), (false, "2009-Q2") })
             {
                 reading.PerPartnership = perPartnership;
                 await PostPackAsync(admin.Http, "/partnerships/packs", adminToken, quarter, HttpStatusCode.OK);
+            }
+            // PORTAL_BENCH_PROFILE=N: N more "after" runs (quarters 2010-Q1 on) between two marker lines on stderr, for a
+            // profiler attached to this process by pid (docs/performance.md shows the perf command); prints nothing else.
+            if (Setting("PORTAL_BENCH_PROFILE", 0) is var profileRuns and > 0)
+            {
+                reading.PerPartnership = false;
+                Console.Error.WriteLine($"PROFILE START {Environment.ProcessId}");
+                if (Environment.GetEnvironmentVariable("PORTAL_BENCH_PROFILE_WAIT") is not null) await Task.Delay(2000);  // time for a profiler to attach
+                for (var i = 0; i < profileRuns; i++)
+                {
+                    var (jit, methods, runStarted, gens) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount(), Stopwatch.GetTimestamp(), (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration()));
+                    await PostPackAsync(admin.Http, "/partnerships/packs", adminToken, $"{2010 + i / 4}-Q{i % 4 + 1}", HttpStatusCode.OK);
+                    Console.Error.WriteLine($"PROFILE run {i + 1}: {Stopwatch.GetElapsedTime(runStarted).TotalSeconds:0.00} s, JIT {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalSeconds:0.00} s, {System.Runtime.JitInfo.GetCompiledMethodCount() - methods} methods compiled, GCs gen0/1/2 {GC.CollectionCount(0) - gens.Item1}/{GC.CollectionCount(1) - gens.Item2}/{GC.CollectionCount(2) - gens.Item3}, pause {(GC.GetTotalPauseDuration() - gens.Item4).TotalSeconds:0.00} s");
+                }
+                Console.Error.WriteLine("PROFILE END");
             }
             var rounds = new[] { ("2024-Q1", "2024-Q2"), ("2024-Q3", "2024-Q4"), ("2025-Q1", "2025-Q2") };
             foreach (var (beforeQuarter, afterQuarter) in rounds)
@@ -216,12 +231,15 @@ internal static partial class PortalCost
                     var callsBefore = apiCalls.Count;
                     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                     var redisCpuBefore = await RedisCpuSecondsAsync();
+                    var (pauseBefore, gcsBefore, jitBefore) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), System.Runtime.JitInfo.GetCompilationTime());
                     var ms = await TimeAsync(async () => body = await PostPackAsync(admin.Http, "/partnerships/packs", adminToken, quarter, HttpStatusCode.OK));
                     var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
                     var redisCpu = await RedisCpuSecondsAsync() - redisCpuBefore;
+                    var (gcPause, gcs, jit) = ((GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds, GC.CollectionCount(0) - gcsBefore,
+                        (System.Runtime.JitInfo.GetCompilationTime() - jitBefore).TotalSeconds);
                     var outcome = PacksMade().Match(body) is { Success: true } m ? $"{m.Groups[1].Value} made, {m.Groups[2].Value}" : "no result panel";
                     all.Add(((perPartnership ? "before: 8 calls a pack, 8 at a time" : "after: 4 batch calls per 50") + $" ({quarter})", perPartnership, ms, outcome,
-                        apiCalls.Count - callsBefore, cpu, redisCpu));
+                        apiCalls.Count - callsBefore, cpu, redisCpu, gcPause, gcs, jit));
                 }
             reading.PerPartnership = false;
 
@@ -269,8 +287,9 @@ internal static partial class PortalCost
             Line("");
             Line($"the quarter's packs for all {partnerships} partnerships (one POST to /partnerships/packs as *:admin; goal < 1 s)");
             // CPU seconds (this process: gateway, services, portal; and Redis) are far less sensitive to other load than wall time.
-            foreach (var (label, _, ms, outcome, callCount, cpu, redisCpu) in all)
-                Line($"  {label,-50} {ms / 1000,8:0.00} s   {ms / partnerships,7:0.0} ms a pack   {callCount,6} calls   CPU {cpu,5:0.00} s + Redis {redisCpu,4:0.00} s   ({outcome})");
+            // GC: the process's pause time and gen-0+ collections in the run; JIT: time compiling methods in the run.
+            foreach (var (label, _, ms, outcome, callCount, cpu, redisCpu, gcPause, gcs, jit) in all)
+                Line($"  {label,-50} {ms / 1000,8:0.00} s   {ms / partnerships,7:0.0} ms a pack   {callCount,6} calls   CPU {cpu,5:0.00} s + Redis {redisCpu,4:0.00} s   GC {gcPause,4:0.00} s ({gcs} GCs)   JIT {jit,4:0.00} s   ({outcome})");
             var beforeMs = all.Where(a => a.Before).Select(a => a.Ms).ToList();
             var afterMs = all.Where(a => !a.Before).Select(a => a.Ms).ToList();
             var beforeCpu = all.Where(a => a.Before).Select(a => a.Cpu + a.RedisCpu).ToList();

@@ -22,10 +22,24 @@ public sealed class GatewayApi(HttpClient http, IHttpContextAccessor accessor)
     public async Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken = default)
     {
         using var request = await RequestAsync(HttpMethod.Get, path);
-        using var response = await SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode) throw await FailureAsync(response, cancellationToken);
-        return await ResultAsync<T>(response, cancellationToken);
+        // The body is read as it arrives, straight into the value (a batch of board figures is megabytes: buffering it
+        // first cost a large-object copy per call); the client's time-out still bounds the whole read.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(http.Timeout);
+        try
+        {
+            using var response = await SendAsync(request, timeout.Token, HttpCompletionOption.ResponseHeadersRead);
+            if (!response.IsSuccessStatusCode) throw await FailureAsync(response, timeout.Token);
+            return await ResultAsync<T>(response, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut();
+        }
     }
+
+    private static ApiFailure TimedOut() =>
+        new(HttpStatusCode.GatewayTimeout, new ApiProblem(504, "The service did not answer in time", null, ApiProblem.NoErrors, null));
 
     /// <summary>A read of a text body (e.g. CSV) as it comes.</summary>
     public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken = default)
@@ -68,11 +82,12 @@ public sealed class GatewayApi(HttpClient http, IHttpContextAccessor accessor)
         return request;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         try
         {
-            return await http.SendAsync(request, cancellationToken);
+            return await http.SendAsync(request, completion, cancellationToken);
         }
         catch (HttpRequestException ex)
         {
@@ -80,7 +95,7 @@ public sealed class GatewayApi(HttpClient http, IHttpContextAccessor accessor)
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ApiFailure(HttpStatusCode.GatewayTimeout, new ApiProblem(504, "The service did not answer in time", null, ApiProblem.NoErrors, null));
+            throw TimedOut();
         }
     }
 

@@ -27,8 +27,10 @@ public sealed class PackMaker(BoardFiguresReader reader, PackStore store, TimePr
     }
 
     /// <summary>How many batches of <see cref="BoardFiguresBatch.MaxPartnerships"/> partnerships <see cref="MakeManyAsync"/> reads at once
-    /// (300 partnerships are 6 batches: one wave; 3 at once measured slower, docs/performance.md).</summary>
-    public const int BatchesAtOnce = 6;
+    /// Two: with all six of 300 partnerships' batches at once, every partnership's figures were alive together and the
+    /// garbage collector's pauses took half the wall time (0.5 s of 1.1 s); two at once keep a third of that in memory,
+    /// pause 0.3 s, 0.93 s in all (one at once: the same), measured by `-- portal` (docs/performance.md).</summary>
+    public const int BatchesAtOnce = 2;
 
     /// <summary>The quarter's pack for each partnership, each exactly as one click on its packs page would make it. The
     /// partnerships are read <see cref="BoardFiguresBatch.MaxPartnerships"/> at a time with the four services' batch reads
