@@ -36,54 +36,6 @@ public sealed partial class ActionPlanStore
     private static readonly Strand[] AllStrands = Enum.GetValues<Strand>();
     private static readonly ActionStatus[] ClosedStatuses = AllStatuses.Where(s => s.IsClosed()).ToArray();
 
-    // KEYS: 1 built marker, 2 all actions, 3 due dates, 4 and 5 scratch keys (deleted before the script returns), then the
-    // filter sets, then the closed statuses' sets. ARGV: filter count, closed count, overdue mode (any | overdue | not-overdue),
-    // the last due day that is overdue today, the page's first and last rank. Returns nil when the indexes are not built,
-    // else { total, id, id, ... }.
-    private const string QueryScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[7] then return false end
-        local nf, nc, mode = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-        local tmp, past = KEYS[4], KEYS[5]
-        local sets = {}
-        for i = 1, nf do sets[i] = KEYS[5 + i] end
-        if mode ~= 'any' then
-          redis.call('ZRANGESTORE', past, KEYS[3], '-inf', ARGV[4], 'BYSCORE')
-          local diff = { 'ZDIFFSTORE', past, 1 + nc, past }
-          for i = 1, nc do diff[#diff + 1] = KEYS[5 + nf + i] end
-          redis.call(unpack(diff))
-        end
-        local function intersect(keys, extra)
-          if #keys == 1 and extra == nil then return keys[1] end
-          local cmd = { 'ZINTERSTORE', tmp, #keys + (extra and 1 or 0) }
-          for i = 1, #keys do cmd[#cmd + 1] = keys[i] end
-          if extra then
-            cmd[#cmd + 1] = extra
-            cmd[#cmd + 1] = 'WEIGHTS'
-            for i = 1, #keys do cmd[#cmd + 1] = 1 end
-            cmd[#cmd + 1] = 0
-          end
-          cmd[#cmd + 1] = 'AGGREGATE'
-          cmd[#cmd + 1] = 'MAX'
-          redis.call(unpack(cmd))
-          return tmp
-        end
-        if nf == 0 then sets = { KEYS[2] } end
-        local src
-        if mode == 'overdue' then
-          src = intersect(sets, past)
-        elseif mode == 'not-overdue' then
-          redis.call('ZDIFFSTORE', tmp, 2, intersect(sets, nil), past)
-          src = tmp
-        else
-          src = intersect(sets, nil)
-        end
-        local total = redis.call('ZCARD', src)
-        local ids = redis.call('ZRANGE', src, ARGV[5], ARGV[6])
-        redis.call('DEL', tmp, past)
-        table.insert(ids, 1, total)
-        return ids
-        """;
-
     private readonly ActionListMode _listMode = listOptions.Value.Mode;
 
     /// <summary>
@@ -117,23 +69,14 @@ public sealed partial class ActionPlanStore
         if (query.Strand is { } strand) filters.Add(IndexKey(p, "strand", strand.ToString()));
         if (query.AgencyId is { } agency) filters.Add(IndexKey(p, "agency", agency));
         if (query.Status is { } status) filters.Add(IndexKey(p, "status", status.ToString()));
-        RedisKey[] scriptKeys =
-        [
-            IndexKey(p, "built"), keys.For(p, "actions"), IndexKey(p, "due"), IndexKey(p, "scratch:a"), IndexKey(p, "scratch:b"),
-            .. filters, .. ClosedStatuses.Select(s => (RedisKey)IndexKey(p, "status", s.ToString())),
-        ];
         var start = (long)(query.Page - 1) * query.PageSize;
-        RedisValue[] args =
-        [
-            filters.Count, ClosedStatuses.Length, query.Overdue switch { true => "overdue", false => "not-overdue", null => "any" },
-            // Overdue = due before today (PlanAction.IsOverdue): due days up to yesterday, less the closed statuses.
-            today.DayNumber - 1, start, start + query.PageSize - 1, IndexFormat,
-        ];
-        var result = await Db.ScriptEvaluateAsync(QueryScript, scriptKeys, args);
-        if (result.IsNull) return null;
-        var reply = (RedisResult[])result!;
-        var total = (int)(long)reply[0];
-        var ids = reply.Skip(1).Select(r => (long)r).ToList();
+        // Overdue = due before today (PlanAction.IsOverdue): due days up to yesterday, less the closed statuses.
+        var overdue = query.Overdue is { } o
+            ? new ScoreNarrowing(IndexKey(p, "due"), today.DayNumber - 1, ClosedStatuses.Select(s => (RedisKey)IndexKey(p, "status", s.ToString())).ToList(), Inside: o)
+            : null;
+        if (await new IndexQuery(IndexKey(p, "built"), IndexFormat, keys.For(p, "actions"), IndexKey(p, "scratch:a"), IndexKey(p, "scratch:b"),
+                filters, start, start + query.PageSize - 1, overdue).RunAsync(Db) is not { } page) return null;
+        var (total, ids) = page;
         var found = await writer.ReadManyAsync<PlanAction>(ids.Select(id => ActionKey(p, id)));
         return new(found.Where(a => query.Matches(a.Value, today)).OrderBy(a => a.Value.Id).ToList(), total, query.Page, query.PageSize);
     }

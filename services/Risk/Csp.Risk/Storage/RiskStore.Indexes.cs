@@ -25,29 +25,6 @@ public sealed partial class RiskStore
 {
     private const string IndexFormat = "1";
 
-    // KEYS: 1 built marker, 2 all risks, 3 scratch key (deleted before the script returns), then the filter sets.
-    // ARGV: index format, the page's first and last rank (-1: to the end). Nil when not built, else { total, id, id, ... }.
-    private const string QueryScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return false end
-        local n = #KEYS - 3
-        local src = KEYS[2]
-        if n == 1 then
-          src = KEYS[4]
-        elseif n > 1 then
-          local cmd = { 'ZINTERSTORE', KEYS[3], n }
-          for i = 4, #KEYS do cmd[#cmd + 1] = KEYS[i] end
-          cmd[#cmd + 1] = 'AGGREGATE'
-          cmd[#cmd + 1] = 'MAX'
-          redis.call(unpack(cmd))
-          src = KEYS[3]
-        end
-        local total = redis.call('ZCARD', src)
-        local ids = redis.call('ZRANGE', src, ARGV[2], ARGV[3])
-        redis.call('DEL', KEYS[3])
-        table.insert(ids, 1, total)
-        return ids
-        """;
-
     /// <summary>The risks matching <paramref name="filter"/>, by id, <paramref name="take"/> of them from
     /// <paramref name="skip"/> (all with <c>null</c>), and how many match. The indexes narrow, the domain's
     /// <see cref="RiskFilter.Matches"/> confirms each document read (one changed between the two reads is left out).</summary>
@@ -72,14 +49,11 @@ public sealed partial class RiskStore
         if (filter.Band is { } band) filters.Add(IndexKey(p, "band", band));
         if (filter.Status != RiskStatusFilter.All)
             filters.Add(IndexKey(p, "status", (filter.Status == RiskStatusFilter.Open ? RiskStatus.Open : RiskStatus.Closed).ToString()));
-        RedisKey[] scriptKeys = [IndexKey(p, "built"), keys.For(p, "risks"), IndexKey(p, "scratch"), .. filters];
-        RedisValue[] args = [IndexFormat, skip, take is { } t ? (long)skip + t - 1 : -1];
-        var result = await Db.ScriptEvaluateAsync(QueryScript, scriptKeys, args);
-        if (result.IsNull) return null;
-        var reply = (RedisResult[])result!;
-        var ids = reply.Skip(1).Select(r => (long)r).ToList();
+        if (await new IndexQuery(IndexKey(p, "built"), IndexFormat, keys.For(p, "risks"), IndexKey(p, "scratch"), IndexKey(p, "scratch:b"),
+                filters, skip, take is { } t ? (long)skip + t - 1 : -1).RunAsync(Db) is not { } found) return null;
+        var (total, ids) = found;
         var risks = await ReadRisksAsync(ids.Select(id => RiskKey(p, id)));
-        return (risks.Where(r => filter.Matches(r.Value)).OrderBy(r => r.Value.Id).ToList(), (int)(long)reply[0]);
+        return (risks.Where(r => filter.Matches(r.Value)).OrderBy(r => r.Value.Id).ToList(), total);
     }
 
     /// <summary>Builds the indexes of a partnership whose risks were stored before they existed (or that has none yet).
