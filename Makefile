@@ -10,12 +10,12 @@ run:
 test:
 	@bash scripts/ensure-redis.sh
 	@bash scripts/ensure-chromium.sh
-	dotnet test Csp.slnx
+	@bash scripts/dotnet-test.sh Csp.slnx
 
 # The end-to-end suite again on a three-master Redis Cluster started by the test kit: fails on any cross-slot command.
 test-cluster:
 	@bash scripts/ensure-redis.sh
-	CSP_TEST_REDIS=cluster dotnet test tests/Csp.EndToEnd.Tests
+	CSP_TEST_REDIS=cluster bash scripts/dotnet-test.sh tests/Csp.EndToEnd.Tests
 # The fault suite (docs/reliability.md): the built services as OS processes, killed mid-load, plus a hostile-input run.
 # Not part of `make test`: tests/Csp.Faults.Tests is a test project only with -p:CspFaults=true.
 test-faults:

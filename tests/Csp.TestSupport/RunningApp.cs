@@ -36,6 +36,9 @@ public sealed class RunningApp : IAsyncDisposable
                 ["Ports:Http"] = http.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Ports:Grpc"] = grpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
+            // Tests run in parallel (and beside `make run`'s Prometheus): a host never takes the default management
+            // port (9090) unless the test asks for one.
+            config.TryAdd(Csp.BuildingBlocks.Hosting.ManagementPort.ConfigurationKey, "0");
             // The environment is chosen when the builder is created: setting it later does not reach IHostEnvironment.
             var app = build(["--environment=Testing"], b =>
             {
