@@ -52,7 +52,7 @@ public static class GatewayApp
         }
         else app.UseGatewayResponseHeaders(pipeline.SecurityHeaders, pipeline.CorrelationHeader);
         app.UseRouting();
-        if (pipeline.RequestMetrics) app.UseGatewayMetrics();
+        if (pipeline.RequestMetrics) app.UseGatewayMetrics(exemplars: pipeline.Before);
         app.UseAuthentication();
         if (pipeline.RateLimiter)
         {

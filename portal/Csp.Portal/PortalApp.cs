@@ -38,6 +38,7 @@ public static class PortalApp
         builder.Services.AddSingleton(new ServiceIdentity(ServiceName));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddJsonLogs();
+        PlatformMetrics.UseNoExemplars();
         TraceContextApplicationBuilderExtensions.AlwaysTraceRequests();
 
         var ports = builder.Configuration.GetSection(ServicePorts.Section).Get<ServicePorts>() ?? new ServicePorts();
@@ -95,7 +96,7 @@ public static class PortalApp
             OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = c.Context.Request.Query.ContainsKey("v") ? "public, max-age=31536000, immutable" : "public, max-age=3600",
         });
         app.UseRouting();
-        app.UseHttpMetrics();
+        app.UsePlatformHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
 

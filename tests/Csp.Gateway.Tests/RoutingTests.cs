@@ -227,6 +227,23 @@ public sealed class RoutingTests(RunningPlatform platform) : IClassFixture<Runni
     }
 
     [Fact]
+    public async Task Request_metrics_carry_no_exemplars_even_in_an_OpenMetrics_scrape_of_a_traced_request()
+    {
+        var traced = await Gateway.GetAsync("/api/partnerships/medway/actions", TestAuth.Token(DemoCallers.Manager),
+            traceParent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        Assert.Equal(HttpStatusCode.OK, traced.StatusCode);
+
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        scrape.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+        var scraped = await Gateway.Management.SendAsync(scrape);
+        var text = await scraped.Content.ReadAsStringAsync();
+
+        Assert.Equal("application/openmetrics-text", scraped.Content.Headers.ContentType?.MediaType); // the format exemplars appear in
+        Assert.Contains("http_request_duration_seconds_bucket{", text);
+        Assert.DoesNotContain("trace_id=", text); // prometheus-net's default would attach the trace's ids to each observation
+    }
+
+    [Fact]
     public async Task Dev_token_for_a_demo_user_is_accepted_by_the_gateway()
     {
         var issued = await Gateway.Client.PostAsJsonAsync("/dev/token", new { user = "sam.patel" });

@@ -11,6 +11,7 @@ public static class GatewayHosting
     public static WebApplicationBuilder AddGatewayHosting(this WebApplicationBuilder builder)
     {
         builder.AddJsonLogs();
+        PlatformMetrics.UseNoExemplars();
         TraceContextApplicationBuilderExtensions.AlwaysTraceRequests();
         builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
         // Metrics get a listener of their own (Ports:Management, on Ports:Address) beside the public URLs.
@@ -27,8 +28,10 @@ public static class GatewayHosting
     }
 
     /// <summary>Request counts and durations by endpoint and code (the SLO rules read them). The in-progress gauge is off:
-    /// nothing reads it, and it cost two labelled gauge updates per request.</summary>
-    public static IApplicationBuilder UseGatewayMetrics(this IApplicationBuilder app) => app.UseHttpMetrics(o => o.InProgress.Enabled = false);
+    /// nothing reads it, and it cost two labelled gauge updates per request. No exemplars (<see cref="PlatformMetrics"/>);
+    /// <paramref name="exemplars"/> puts prometheus-net's default back for the benchmark's before pipeline only.</summary>
+    public static IApplicationBuilder UseGatewayMetrics(this IApplicationBuilder app, bool exemplars = false) =>
+        exemplars ? app.UseHttpMetrics(o => o.InProgress.Enabled = false) : app.UsePlatformHttpMetrics(inProgress: false);
 
     public static IEndpointRouteBuilder MapGatewayHealth(this IEndpointRouteBuilder endpoints)
     {

@@ -33,6 +33,7 @@ public static class ServiceDefaults
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.AddJsonLogs();
+        PlatformMetrics.UseNoExemplars();
         TraceContextApplicationBuilderExtensions.AlwaysTraceRequests();
 
         builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
@@ -90,7 +91,7 @@ public static class ServiceDefaults
         app.UseStatusCodePages();
         app.UseCspTraceContext();
         app.UseRouting();
-        app.UseHttpMetrics();
+        app.UsePlatformHttpMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
