@@ -96,9 +96,13 @@ start gateway gateway/Csp.Gateway Urls="http://127.0.0.1:$GATEWAY_PORT" Ports__M
 # The portal (REST 5501 from its appsettings.json) calls the services through the gateway with the signed-in user's token.
 start portal portal/Csp.Portal Ports__Management=5503 Portal__ApiBase="http://127.0.0.1:$GATEWAY_PORT"
 
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$GATEWAY_PORT/healthz/ready" >/dev/null 2>&1 && break
-  sleep 0.2
+# Ready means every service answers too, not just the gateway: a first call the moment the gateway was ready used to
+# find its service still starting (503). REST ports from each service's appsettings.json.
+for port in 5101 5201 5301 5401 "$GATEWAY_PORT"; do
+  for _ in $(seq 1 150); do
+    curl -fs "http://127.0.0.1:$port/healthz/ready" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
 done
 
 for _ in $(seq 1 100); do

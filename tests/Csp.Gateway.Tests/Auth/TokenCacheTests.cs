@@ -191,7 +191,7 @@ public sealed class TokenCacheTests
     }
 
     [Fact]
-    public async Task The_identity_after_the_events_is_remembered_only_for_a_token_that_validated_and_is_copied_per_request()
+    public async Task The_identity_after_the_events_is_remembered_only_for_a_token_that_validated_and_is_shared_frozen_so_no_request_can_change_it()
     {
         var (handler, cache, clock) = Cached(new TokenCacheOptions { MaxAge = TimeSpan.FromMinutes(2) });
         var token = TestAuth.Token(DemoCallers.Manager);
@@ -204,10 +204,21 @@ public sealed class TokenCacheTests
         Assert.False(cache.TryGetAuthenticated(token, handler.Owner, out _)); // validated, but not yet through the events
         cache.AddAuthenticated(token, handler.Owner, shaped);
 
+        shaped.AddClaim(new System.Security.Claims.Claim(CspClaims.PartnershipRole, "*:finance")); // the events' identity changed afterwards: not what was remembered
         Assert.True(cache.TryGetAuthenticated(token, handler.Owner, out var first));
-        first.AddClaim(new System.Security.Claims.Claim(CspClaims.PartnershipRole, "*:admin")); // one request's change
+        Assert.Equal(["medway:manager"], first.FindAll(CspClaims.PartnershipRole).Select(c => c.Value));
+        Assert.Equal("Bearer", first.AuthenticationType);
+        // One request trying to change the identity every request with this token shares: refused, and nothing changed.
+        var admin = new System.Security.Claims.Claim(CspClaims.PartnershipRole, "*:admin");
+        Assert.Throws<InvalidOperationException>(() => first.AddClaim(admin));
+        Assert.Throws<InvalidOperationException>(() => first.AddClaims([admin]));
+        Assert.Throws<InvalidOperationException>(() => first.RemoveClaim(first.Claims.First()));
+        Assert.Throws<InvalidOperationException>(() => first.TryRemoveClaim(first.Claims.First()));
         Assert.True(cache.TryGetAuthenticated(token, handler.Owner, out var second));
-        Assert.NotSame(first, second);
+        Assert.Same(first, second); // shared, not copied per request
+        Assert.Equal(["medway:manager"], second.FindAll(CspClaims.PartnershipRole).Select(c => c.Value));
+        var copy = second.Clone(); // a copy is an ordinary identity that may change
+        copy.AddClaim(admin);
         Assert.Equal(["medway:manager"], second.FindAll(CspClaims.PartnershipRole).Select(c => c.Value));
 
         // Another scheme's handler, a changed token, or the entry past its age: not served.

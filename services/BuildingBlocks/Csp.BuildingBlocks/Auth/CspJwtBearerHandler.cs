@@ -10,8 +10,8 @@ namespace Csp.BuildingBlocks.Auth;
 /// <summary>
 /// The bearer scheme's handler: ASP.NET Core's <see cref="JwtBearerHandler"/>, with one shortcut in front. A request whose
 /// single <c>Authorization: Bearer</c> token went all the way through the handler before (validated in full, then the
-/// events) and is still fresh in the <see cref="ValidatedTokenCache"/> is answered with a copy of the identity it got
-/// then, without the handler's per-request work (cutting the token out of the header, copying the validation parameters,
+/// events) and is still fresh in the <see cref="ValidatedTokenCache"/> is answered with the identity it got then
+/// (shared by every such request and frozen: <see cref="FrozenClaimsIdentity"/>), without the handler's per-request work (cutting the token out of the header, copying the validation parameters,
 /// the event contexts). Anything else (no token, an unknown, changed, expired or too old one, the cache off) goes through
 /// the handler as before, so every failure, challenge and event is exactly ASP.NET Core's. The shortcut reads the token
 /// from the Authorization header as the handler does when no <c>OnMessageReceived</c> event supplies one (the CSP scheme

@@ -110,7 +110,7 @@ public sealed class ValidatedTokenCache
     private sealed record Entry(object Owner, ClaimsIdentity Identity, SecurityToken Token, string? Issuer, string? TokenType, DateTimeOffset Expires)
     {
         /// <summary>The identity as the bearer events left it (roles and funders mapped), once a request has got that far.</summary>
-        public ClaimsIdentity? Authenticated;
+        public FrozenClaimsIdentity? Authenticated;
     }
 
     /// <summary>
@@ -123,10 +123,10 @@ public sealed class ValidatedTokenCache
     public void AddAuthenticated(string token, object owner, ClaimsIdentity identity)
     {
         if (!_options.Enabled || !_entries.TryGetValue(TokenHash.Of(token), out var entry) || !ReferenceEquals(entry.Owner, owner)) return;
-        entry.Authenticated ??= identity.Clone();
+        entry.Authenticated ??= new FrozenClaimsIdentity(identity);
     }
 
-    /// <summary>A copy of the identity <see cref="AddAuthenticated"/> remembered for <paramref name="token"/> (the characters
+    /// <summary>The identity <see cref="AddAuthenticated"/> remembered for <paramref name="token"/> (the characters
     /// after <c>Bearer </c>), under the same rules as <see cref="TryGet"/>: the whole token's hash, the same owner, before
     /// the token's exp and before MaxAge since it was validated in full.</summary>
     public bool TryGetAuthenticated(ReadOnlySpan<char> token, object owner, [NotNullWhen(true)] out ClaimsIdentity? identity)
@@ -141,8 +141,8 @@ public sealed class ValidatedTokenCache
             return false;
         }
         Interlocked.Increment(ref _hits);
-        // Each request gets its own copy, as from TryGet.
-        identity = authenticated.Clone();
+        // Every request with this token shares the one frozen identity: nothing can change it (it throws), so no copy.
+        identity = authenticated;
         return true;
     }
 
