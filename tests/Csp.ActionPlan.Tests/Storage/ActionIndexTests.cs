@@ -58,6 +58,74 @@ public class ActionIndexTests(ActionPlanHost host) : IClassFixture<ActionPlanHos
     }
 
     [Fact]
+    public async Task The_overdue_list_is_the_most_overdue_first_paged_from_the_open_actions_by_due_date()
+    {
+        var p = await PartnershipAsync("index-overdue-order");
+        var today = new DateOnly(2026, 11, 23);
+        await SeedAsync(p, 150, today, seed: 5);
+        var all = (await Store.ListActionsAsync(p)).Select(a => a.Value).ToList();
+        var overdue = all.Where(a => a.IsOverdue(today)).OrderBy(a => a.DueDate).ThenBy(a => a.Id).Select(a => a.Id).ToList();
+        Assert.True(overdue.Count > 20, "the seed has overdue actions");
+        Assert.Contains(all, a => a.IsClosed && a.DueDate < today); // closed and past due: never overdue
+        Assert.Contains(all.Where(a => a.IsOverdue(today)).GroupBy(a => a.DueDate), g => g.Count() > 1); // ties: ordered by id
+
+        // Page by page, 7 at a time: the whole overdue list, most overdue first, ties by id, with the total each time.
+        var seen = new List<long>();
+        for (var page = 1; page <= overdue.Count / 7 + 2; page++)
+        {
+            var result = await Store.QueryActionsAsync(p, new ActionQuery(Overdue: true, Page: page, PageSize: 7), today);
+            Assert.Equal(overdue.Count, result.Total);
+            seen.AddRange(result.Items.Select(a => a.Value.Id));
+        }
+        Assert.Equal(overdue, seen);
+
+        // The index holds open actions only: a closed one is never in it, whatever its due date.
+        var openDue = (await host.Redis.SortedSetRangeByRankAsync($"actionplan:{{{p}}}:ix:open-due")).Select(v => (long)v).ToHashSet();
+        Assert.Equal(all.Where(a => !a.IsClosed).Select(a => a.Id).ToHashSet(), openDue);
+        // With other filters: the same order, narrowed.
+        await AssertSameAsync(p, all, new ActionQuery(AgencyId: "kent-police", Overdue: true, PageSize: 10), today);
+        await AssertSameAsync(p, all, new ActionQuery(Strand: Strand.Prevent, Status: ActionStatus.AtRisk, Overdue: true, Page: 2, PageSize: 3), today);
+        // A later day: more of them overdue, still in order.
+        await AssertSameAsync(p, all, new ActionQuery(Overdue: true, PageSize: 200), today.AddDays(90));
+    }
+
+    [Fact]
+    public async Task A_revised_due_date_or_a_reopened_action_moves_in_the_overdue_list()
+    {
+        var p = await PartnershipAsync("index-overdue-moves");
+        using var manager = host.App.Client(TestUser.Manager(p));
+        var today = UkTime.Today(TimeProvider.System);
+        var early = await CreateAsync(manager, p, Body(p, "kent-police", "safeguarding", "protect", today.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        var late = await CreateAsync(manager, p, Body(p, "kent-police", "safeguarding", "protect", today.AddDays(-5).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        async Task<IReadOnlyList<long>> OverdueAsync() =>
+            (await manager.GetFromJsonAsync<JsonObject>($"/api/partnerships/{p}/actions?overdue=true"))!["items"]!.AsArray().Select(a => (long)a!["id"]!).ToList();
+        Assert.Equal([early, late], await OverdueAsync());
+
+        // The later one's due date revised to before the other's: it comes first now.
+        var read = await manager.GetAsync($"/api/partnerships/{p}/actions/{late}");
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/partnerships/{p}/actions/{late}")
+        {
+            Content = JsonContent.Create(Body(p, "kent-police", "safeguarding", "protect", today.AddDays(-60).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),
+        };
+        put.Headers.IfMatch.Add(read.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await manager.SendAsync(put)).StatusCode);
+        Assert.Equal([late, early], await OverdueAsync());
+
+        // Completed: out of the list and out of the open set; revised to a future date: not overdue.
+        (await manager.PostAsJsonAsync($"/api/partnerships/{p}/actions/{late}/updates", new { status = "completed", commentary = "Done." })).EnsureSuccessStatusCode();
+        Assert.Equal([early], await OverdueAsync());
+        Assert.Null(await host.Redis.SortedSetScoreAsync($"actionplan:{{{p}}}:ix:open-due", late));
+        read = await manager.GetAsync($"/api/partnerships/{p}/actions/{early}");
+        put = new HttpRequestMessage(HttpMethod.Put, $"/api/partnerships/{p}/actions/{early}")
+        {
+            Content = JsonContent.Create(Body(p, "kent-police", "safeguarding", "protect", today.AddDays(10).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),
+        };
+        put.Headers.IfMatch.Add(read.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await manager.SendAsync(put)).StatusCode);
+        Assert.Empty(await OverdueAsync());
+    }
+
+    [Fact]
     public async Task Pages_by_id_with_the_total_of_the_whole_match()
     {
         var p = await PartnershipAsync("index-paging");
@@ -189,7 +257,7 @@ public class ActionIndexTests(ActionPlanHost host) : IClassFixture<ActionPlanHos
         Assert.Equal(expected, listed!["items"]!.AsArray().Select(a => (long)a!["id"]!));
         Assert.Equal(expected.Count, (int)listed["total"]!);
         Assert.Equal(before, await SnapshotAsync(before.Keys));
-        Assert.Equal("1", (string?)await host.Redis.StringGetAsync($"actionplan:{{{p}}}:ix:built"));
+        Assert.Equal("2", (string?)await host.Redis.StringGetAsync($"actionplan:{{{p}}}:ix:built"));
 
         // Again: idempotent (the same entries), and every filter agrees with the scan.
         Assert.True(await Store.RebuildIndexesAsync(p));
@@ -218,12 +286,14 @@ public class ActionIndexTests(ActionPlanHost host) : IClassFixture<ActionPlanHos
         Assert.True(await host.Redis.KeyExistsAsync($"actionplan:{{{p}}}:ix:built"));
     }
 
+    /// <summary>The indexes answer what the domain answers from every action (<see cref="ActionQuery.Apply"/>: its filter,
+    /// its order and its paging).</summary>
     private async Task AssertSameAsync(string p, IReadOnlyList<PlanAction> all, ActionQuery query, DateOnly today)
     {
-        var expected = all.Where(a => query.Matches(a, today)).OrderBy(a => a.Id).Select(a => a.Id).ToList();
+        var expected = query.Apply(all, today);
         var result = await Store.QueryActionsAsync(p, query, today);
-        Assert.True(expected.Count == result.Total, $"{query} on {today}: {result.Total} counted, {expected.Count} expected");
-        Assert.Equal(expected.Take(query.PageSize), result.Items.Select(a => a.Value.Id));
+        Assert.True(expected.Total == result.Total, $"{query} on {today}: {result.Total} counted, {expected.Total} expected");
+        Assert.Equal(expected.Items.Select(a => a.Id), result.Items.Select(a => a.Value.Id));
     }
 
     private async Task<List<string>> IndexKeysAsync(string p)

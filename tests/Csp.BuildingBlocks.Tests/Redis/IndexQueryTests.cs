@@ -48,6 +48,29 @@ public sealed class IndexQueryTests
     }
 
     [Fact]
+    public async Task A_narrowing_in_score_order_pages_the_range_by_score_alone_or_narrowed_by_the_filters()
+    {
+        await SeedAsync();
+        // "rev" scores id i at 100 - i: its score order is the reverse of the id order.
+        for (var i = 1; i <= 20; i++) await _db.SortedSetAddAsync(K("rev"), i, 100 - i);
+        var upTo90 = new ScoreNarrowing(K("rev"), 90, [], Inside: true, InScoreOrder: true); // ids 10..20, by score: 20, 19, ..., 10
+        var (total, ids) = (await Query([], first: 2, last: 4, narrowing: upTo90).RunAsync(_db))!.Value;
+        Assert.Equal(11, total);
+        Assert.Equal([18L, 17L, 16L], ids);
+        Assert.Equal(Enumerable.Range(10, 11).Reverse().Select(i => (long)i), (await Query([], narrowing: upTo90).RunAsync(_db))!.Value.Ids);
+        // With filters: the even ones of 10..20, still by score, and the count of the whole match.
+        (total, ids) = (await Query([K("even")], first: 0, last: 2, narrowing: upTo90).RunAsync(_db))!.Value;
+        Assert.Equal(6, total);                 // 20, 18, 16, 14, 12, 10
+        Assert.Equal([20L, 18L, 16L], ids);
+        Assert.Equal(0, (await Query([K("even"), K("low")], narrowing: upTo90 with { Max = 80 }).RunAsync(_db))!.Value.Total);
+        Assert.False(await _db.KeyExistsAsync(K("scratch:a")));
+        Assert.False(await _db.KeyExistsAsync(K("scratch:b")));
+        // Score order keeps what is inside, with nothing taken out: anything else is a mistake in the caller.
+        await Assert.ThrowsAsync<ArgumentException>(() => Query([], narrowing: upTo90 with { Inside = false }).RunAsync(_db));
+        await Assert.ThrowsAsync<ArgumentException>(() => Query([], narrowing: upTo90 with { Except = [K("closed")] }).RunAsync(_db));
+    }
+
+    [Fact]
     public async Task A_narrowing_keeps_the_scores_up_to_its_max_less_its_except_sets_or_everything_else()
     {
         await SeedAsync();

@@ -22,9 +22,15 @@ public sealed record ActionQuery(string? PriorityId = null, Strand? Strand = nul
         && (Status is null || action.Status == Status)
         && (Overdue is null || action.IsOverdue(today) == Overdue);
 
+    /// <summary>The order of a list: by id; the overdue list (<see cref="Overdue"/> true) by due date, oldest first, then id,
+    /// so the most overdue come first, which is how a partner or manager chasing them reads it.</summary>
+    public IOrderedEnumerable<T> Order<T>(IEnumerable<T> items, Func<T, PlanAction> action) => Overdue == true
+        ? items.OrderBy(i => action(i).DueDate).ThenBy(i => action(i).Id)
+        : items.OrderBy(i => action(i).Id);
+
     public Page<PlanAction> Apply(IEnumerable<PlanAction> actions, DateOnly today)
     {
-        var matching = actions.Where(a => Matches(a, today)).OrderBy(a => a.Id).ToList();
+        var matching = Order(actions.Where(a => Matches(a, today)), a => a).ToList();
         return new Page<PlanAction>(matching.Skip((Page - 1) * PageSize).Take(PageSize).ToList(), matching.Count, Page, PageSize);
     }
 }

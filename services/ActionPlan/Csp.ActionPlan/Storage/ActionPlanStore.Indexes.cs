@@ -21,8 +21,12 @@ public sealed class ActionListOptions
 /// <summary>
 /// The action list's indexes (all under the partnership's hash tag, written in each action's own transaction):
 /// sorted sets scored by action id, one per filter value: <c>actionplan:{p}:ix:priority:{id}</c>, <c>ix:strand:{Strand}</c>,
-/// <c>ix:status:{Status}</c>, <c>ix:agency:{id}</c> (lead and supporting agencies alike); and <c>ix:due</c>, every action
-/// scored by its due date's day number, which narrows <c>overdue</c>. <c>ix:built</c> says the indexes hold every action of
+/// <c>ix:status:{Status}</c>, <c>ix:agency:{id}</c> (lead and supporting agencies alike); and <c>ix:open-due</c>, the open
+/// (not closed) actions only, scored by due date then id (<see cref="OpenDueScore"/>), which answers <c>overdue</c>: the
+/// overdue list is that set's range up to the end of yesterday, paged in that order straight from the set (or from the
+/// other filters' intersection with it), so its cost does not grow with how many actions are overdue or past due.
+/// (Format 1 had <c>ix:due</c>, every action by due day, copied and less the closed statuses per query; the format-2
+/// rebuild deletes it.) <c>ix:built</c> says the indexes hold every action of
 /// the partnership: set when the partnership is created, or by the one-off rebuild of a partnership whose actions were
 /// stored before the indexes existed. A query is one script: intersect, count, take the page's ids; then the page's
 /// documents are read in one pipelined round trip.
@@ -30,11 +34,18 @@ public sealed class ActionListOptions
 public sealed partial class ActionPlanStore
 {
     /// <summary>The index format; a partnership whose <c>ix:built</c> differs is rebuilt once.</summary>
-    private const string IndexFormat = "1";
+    private const string IndexFormat = "2";
+
+    /// <summary>An open action's score in <c>ix:open-due</c>: its due date's day number, then its id (day × 2³² + id; both
+    /// well inside a double's exact integers: day numbers are under 2²⁰ and ids under 2³²).</summary>
+    private static long OpenDueScore(PlanAction action) => ((long)action.DueDate.DayNumber << 32) + action.Id;
+
+    /// <summary>The highest <see cref="OpenDueScore"/> of an action overdue on <paramref name="today"/> (due yesterday or
+    /// before: <see cref="PlanAction.IsOverdue"/>).</summary>
+    private static long OverdueMaxScore(DateOnly today) => ((long)today.DayNumber << 32) - 1;
 
     private static readonly ActionStatus[] AllStatuses = Enum.GetValues<ActionStatus>();
     private static readonly Strand[] AllStrands = Enum.GetValues<Strand>();
-    private static readonly ActionStatus[] ClosedStatuses = AllStatuses.Where(s => s.IsClosed()).ToArray();
 
     private readonly ActionListMode _listMode = listOptions.Value.Mode;
 
@@ -70,15 +81,16 @@ public sealed partial class ActionPlanStore
         if (query.AgencyId is { } agency) filters.Add(IndexKey(p, "agency", agency));
         if (query.Status is { } status) filters.Add(IndexKey(p, "status", status.ToString()));
         var start = (long)(query.Page - 1) * query.PageSize;
-        // Overdue = due before today (PlanAction.IsOverdue): due days up to yesterday, less the closed statuses.
+        // Overdue = open and due before today (PlanAction.IsOverdue): the open actions' due-date set up to the end of
+        // yesterday, in due-date order (the domain's order for the overdue list, ActionQuery.Order); not overdue = the rest.
         var overdue = query.Overdue is { } o
-            ? new ScoreNarrowing(IndexKey(p, "due"), today.DayNumber - 1, ClosedStatuses.Select(s => (RedisKey)IndexKey(p, "status", s.ToString())).ToList(), Inside: o)
+            ? new ScoreNarrowing(IndexKey(p, "open-due"), OverdueMaxScore(today), [], Inside: o, InScoreOrder: o)
             : null;
         if (await new IndexQuery(IndexKey(p, "built"), IndexFormat, keys.For(p, "actions"), IndexKey(p, "scratch:a"), IndexKey(p, "scratch:b"),
                 filters, start, start + query.PageSize - 1, overdue).RunAsync(Db) is not { } page) return null;
         var (total, ids) = page;
         var found = await writer.ReadManyAsync<PlanAction>(ids.Select(id => ActionKey(p, id)));
-        return new(found.Where(a => query.Matches(a.Value, today)).OrderBy(a => a.Value.Id).ToList(), total, query.Page, query.PageSize);
+        return new(query.Order(found.Where(a => query.Matches(a.Value, today)), a => a.Value).ToList(), total, query.Page, query.PageSize);
     }
 
     /// <summary>
@@ -92,6 +104,7 @@ public sealed partial class ActionPlanStore
         var written = await IndexRebuild.RunAsync<PlanAction>(writer, IndexKey(partnershipId, "rebuild-lease"), replica.Name, IndexKey(partnershipId, "built"),
             IndexFormat, () => ListActionsAsync(partnershipId), a => ActionKey(partnershipId, a.Id), (w, a) => WriteIndexes(w, null, a, isNew: false));
         if (written is null) return false;
+        await Db.KeyDeleteAsync(IndexKey(partnershipId, "due")); // format 1's due-day set, read by nothing since format 2
         logger.LogInformation("Action indexes of {PartnershipId} built: {Written} actions written (others were saved meanwhile)", partnershipId, written);
         return true;
     }
@@ -108,7 +121,8 @@ public sealed partial class ActionPlanStore
             foreach (var strand in AllStrands.Where(s => s != after.Strand)) tx.SortedSetRemove(IndexKey(p, "strand", strand.ToString()), after.Id);
         }
         FilterIndexes.Move(tx, (field, value) => IndexKey(p, field, value), before is null ? null : IndexEntries(before), IndexEntries(after).ToList(), after.Id);
-        tx.SortedSetAdd(IndexKey(p, "due"), after.Id, after.DueDate.DayNumber);
+        if (after.IsClosed) tx.SortedSetRemove(IndexKey(p, "open-due"), after.Id);
+        else tx.SortedSetAdd(IndexKey(p, "open-due"), after.Id, OpenDueScore(after));
     }
 
     private static IEnumerable<(string Field, string Value)> IndexEntries(PlanAction action)
