@@ -24,11 +24,14 @@ internal static class ListCost
     private static readonly string[] Strands = ["prevent", "protect", "pursue", "prepare"];
     private static readonly string[] Statuses = ["on-track", "at-risk", "off-track", "completed", "cancelled"];
 
+    // What follows .../actions: a filtered page of 50, or the summary (counts by priority x strand x status, overdue, total:
+    // read from the kept cell sets, or in Scan mode counted from every action).
     private static readonly (string Name, string Query)[] Queries =
     [
-        ("strand=protect&status=on-track", "strand=protect&status=on-track&pageSize=50"),
-        ("agency=kent-fire", "agency=kent-fire&pageSize=50"),
-        ("overdue=true", "overdue=true&pageSize=50"),
+        ("strand=protect&status=on-track", "?strand=protect&status=on-track&pageSize=50"),
+        ("agency=kent-fire", "?agency=kent-fire&pageSize=50"),
+        ("overdue=true", "?overdue=true&pageSize=50"),
+        ("summary", "/summary"),
     ];
 
     public static async Task<string> RunAsync(int requests = 600)
@@ -65,7 +68,7 @@ internal static class ListCost
         foreach (var (name, query) in Queries)
             foreach (var (partnership, size) in sizes)
             {
-                var path = $"/api/partnerships/{partnership}/actions?{query}";
+                var path = $"/api/partnerships/{partnership}/actions{query}";
                 using var viaScan = Client(scanGatewayAddress, partnership);
                 using var viaIndex = Client(indexGatewayAddress, partnership);
                 // Both paths answer the same (same total, same page), or the comparison is meaningless.

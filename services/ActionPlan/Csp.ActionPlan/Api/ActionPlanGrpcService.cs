@@ -46,8 +46,7 @@ public sealed class ActionPlanGrpcService(ActionPlanStore store, TimeProvider cl
 
     public override async Task<SummaryReply> GetSummary(GetSummaryRequest request, ServerCallContext context)
     {
-        var actions = (await store.ListActionsAsync(request.PartnershipId)).Select(a => a.Value).ToList();
-        var summary = ActionSummary.Of(actions, UkTime.Today(clock));
+        var summary = await store.SummaryAsync(request.PartnershipId, UkTime.Today(clock));
         var reply = new SummaryReply { PartnershipId = request.PartnershipId, Overdue = summary.Overdue };
         reply.Counts.AddRange(summary.Counts.Select(c => new SummaryCount
         {

@@ -56,8 +56,7 @@ public static class ActionsApi
 
     private static async Task<IResult> SummaryAsync(Member<Partnership> member, ActionPlanStore store, TimeProvider clock)
     {
-        var actions = (await store.ListActionsAsync(member.PartnershipId)).Select(a => a.Value).ToList();
-        var summary = ActionSummary.Of(actions, UkTime.Today(clock));
+        var summary = await store.SummaryAsync(member.PartnershipId, UkTime.Today(clock));
         return ApiJson.Json(new SummaryView(member.PartnershipId, summary.Counts, summary.Overdue, summary.Total));
     }
 

@@ -42,10 +42,14 @@ public sealed record ActionSummary(IReadOnlyList<ActionSummary.Cell> Counts, int
 {
     public sealed record Cell(string PriorityId, Strand Strand, ActionStatus Status, int Count);
 
-    public static ActionSummary Of(IReadOnlyCollection<PlanAction> actions, DateOnly today) => new(
-        actions.GroupBy(a => (a.PriorityId, a.Strand, a.Status))
-            .Select(g => new Cell(g.Key.PriorityId, g.Key.Strand, g.Key.Status, g.Count()))
-            .OrderBy(c => c.PriorityId, StringComparer.Ordinal).ThenBy(c => c.Strand).ThenBy(c => c.Status).ToList(),
+    public static ActionSummary Of(IReadOnlyCollection<PlanAction> actions, DateOnly today) => Of(
+        actions.GroupBy(a => (a.PriorityId, a.Strand, a.Status)).Select(g => new Cell(g.Key.PriorityId, g.Key.Strand, g.Key.Status, g.Count())),
         actions.Count(a => a.IsOverdue(today)),
         actions.Count);
+
+    /// <summary>The summary from counts already made (the store keeps one set per cell): the cells with any action, in
+    /// priority, strand, status order.</summary>
+    public static ActionSummary Of(IEnumerable<Cell> cells, int overdue, int total) => new(
+        cells.Where(c => c.Count > 0).OrderBy(c => c.PriorityId, StringComparer.Ordinal).ThenBy(c => c.Strand).ThenBy(c => c.Status).ToList(),
+        overdue, total);
 }

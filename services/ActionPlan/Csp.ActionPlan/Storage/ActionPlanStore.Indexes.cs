@@ -26,7 +26,9 @@ public sealed class ActionListOptions
 /// overdue list is that set's range up to the end of yesterday, paged in that order straight from the set (or from the
 /// other filters' intersection with it), so its cost does not grow with how many actions are overdue or past due.
 /// (Format 1 had <c>ix:due</c>, every action by due day, copied and less the closed statuses per query; the format-2
-/// rebuild deletes it.) <c>ix:built</c> says the indexes hold every action of
+/// rebuild deletes it.) The summary's counts: <c>ix:cell:{priority}|{Strand}|{Status}</c>, one set per cell that has
+/// ever held an action, named in the set <c>ix:cells</c>; the summary is their sizes, the open-due count up to
+/// yesterday and the id list's size, read in one transaction, never the actions. <c>ix:built</c> says the indexes hold every action of
 /// the partnership: set when the partnership is created, or by the one-off rebuild of a partnership whose actions were
 /// stored before the indexes existed. A query is one script: intersect, count, take the page's ids; then the page's
 /// documents are read in one pipelined round trip.
@@ -120,7 +122,12 @@ public sealed partial class ActionPlanStore
             foreach (var status in AllStatuses.Where(s => s != after.Status)) tx.SortedSetRemove(IndexKey(p, "status", status.ToString()), after.Id);
             foreach (var strand in AllStrands.Where(s => s != after.Strand)) tx.SortedSetRemove(IndexKey(p, "strand", strand.ToString()), after.Id);
         }
+        if (before is null && !isNew)
+            foreach (var status in AllStatuses)
+                foreach (var strand in AllStrands.Where(s => s != after.Strand || status != after.Status))
+                    tx.SortedSetRemove(IndexKey(p, "cell", Cell(after.PriorityId, strand, status)), after.Id);
         FilterIndexes.Move(tx, (field, value) => IndexKey(p, field, value), before is null ? null : IndexEntries(before), IndexEntries(after).ToList(), after.Id);
+        tx.SetAdd(IndexKey(p, "cells"), Cell(after.PriorityId, after.Strand, after.Status));
         if (after.IsClosed) tx.SortedSetRemove(IndexKey(p, "open-due"), after.Id);
         else tx.SortedSetAdd(IndexKey(p, "open-due"), after.Id, OpenDueScore(after));
     }
@@ -132,6 +139,42 @@ public sealed partial class ActionPlanStore
         yield return ("status", action.Status.ToString());
         yield return ("agency", action.LeadAgencyId);
         foreach (var agency in action.SupportingAgencyIds) yield return ("agency", agency);
+        yield return ("cell", Cell(action.PriorityId, action.Strand, action.Status));
+    }
+
+    /// <summary>A summary cell's name: priority ids are slugs, so <c>|</c> never occurs in one.</summary>
+    private static string Cell(string priorityId, Strand strand, ActionStatus status) => $"{priorityId}|{strand}|{status}";
+
+    /// <summary>
+    /// The partnership's action summary (<see cref="ActionSummary"/>: counts by priority × strand × status, overdue, total)
+    /// from the kept sets, without reading an action: the cells' names, then every cell's size, the open actions due up to
+    /// yesterday and the id list's size in one transaction, conditional on the indexes being built. Indexes not built
+    /// (yet): built first, as for a list; while another replica builds them, counted from every action.
+    /// </summary>
+    public async Task<ActionSummary> SummaryAsync(string partnershipId, DateOnly today)
+    {
+        if (_listMode == ActionListMode.Scan) return ActionSummary.Of((await ListActionsAsync(partnershipId)).Select(a => a.Value).ToList(), today);
+        if (await KeptSummaryAsync(partnershipId, today) is { } kept) return kept;
+        if (await RebuildIndexesAsync(partnershipId) && await KeptSummaryAsync(partnershipId, today) is { } rebuilt) return rebuilt;
+        return ActionSummary.Of((await ListActionsAsync(partnershipId)).Select(a => a.Value).ToList(), today);
+    }
+
+    private async Task<ActionSummary?> KeptSummaryAsync(string p, DateOnly today)
+    {
+        var names = (await Db.SetMembersAsync(IndexKey(p, "cells"))).Select(v => (string)v!).ToList();
+        var tx = Db.CreateTransaction();
+        tx.AddCondition(Condition.StringEqual(IndexKey(p, "built"), IndexFormat));
+        var sizes = names.Select(n => tx.SortedSetLengthAsync(IndexKey(p, "cell", n))).ToList();
+        var overdue = tx.SortedSetLengthAsync(IndexKey(p, "open-due"), double.NegativeInfinity, OverdueMaxScore(today));
+        var total = tx.SortedSetLengthAsync(keys.For(p, "actions"));
+        if (!await tx.ExecuteAsync()) return null;
+        var cells = new List<ActionSummary.Cell>(names.Count);
+        for (var i = 0; i < names.Count; i++)
+        {
+            var parts = names[i].Split('|');
+            cells.Add(new ActionSummary.Cell(parts[0], Enum.Parse<Strand>(parts[1]), Enum.Parse<ActionStatus>(parts[2]), (int)await sizes[i]));
+        }
+        return ActionSummary.Of(cells, (int)await overdue, (int)await total);
     }
 
     private void MarkIndexed(RedisWrite tx, string partnershipId) => tx.StringSet(IndexKey(partnershipId, "built"), IndexFormat);
