@@ -169,7 +169,11 @@ public sealed partial class RiskStore(AggregateWriter writer, RedisKeys keys, Au
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (Upgrade(key, stored.Value) is not { } upgraded) return new(VersionedDocument.Deserialize<RiskEntry>(key, stored.Value), stored.Version);
+            // One parse for a current document: it always counts its assessments (one or more); only a document without
+            // that count (format 1, which held the history inside) is parsed again to be upgraded. (Every read used to
+            // parse each document twice, once to look for the old format, which made a page of risks dearer than one of actions.)
+            var current = VersionedDocument.Deserialize<RiskEntry>(key, stored.Value);
+            if (current.AssessmentCount > 0 || Upgrade(key, stored.Value) is not { } upgraded) return new(current, stored.Version);
             var tx = new RedisWrite();
             VersionedDocument.Rewrite(tx, key, upgraded.Json, stored.Version);
             AppendHistory(tx, key, upgraded.History);
