@@ -85,8 +85,8 @@ public static class AllocationsApi
     internal static async Task<Outcome<List<AllocationView>>> ListViewsAsync(Member<KnownPartnership> member, FundingStore store, DateOnly today, FinancialYear? fy)
     {
         if (!AccessRules.CanReadAll(member.Caller, member.PartnershipId)) return Outcome<List<AllocationView>>.Forbidden("Partners read only the projects their agency leads.");
-        var all = await store.ListAllocationsAsync(member.PartnershipId);
-        return Outcome<List<AllocationView>>.Ok(all.Where(a => fy is null || a.Value.Year == fy).OrderBy(a => a.Value.Year).ThenBy(a => a.Value.Id)
+        var allocations = fy is { } year ? await store.ListAllocationsAsync(member.PartnershipId, year) : await store.ListAllocationsAsync(member.PartnershipId);
+        return Outcome<List<AllocationView>>.Ok(allocations.Where(a => fy is null || a.Value.Year == fy).OrderBy(a => a.Value.Year).ThenBy(a => a.Value.Id)
             .Select(a => AllocationView.Of(a.Value, a.Version, today)).ToList());
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Csp.BuildingBlocks.Audit;
+using Csp.BuildingBlocks.Time;
 using Csp.BuildingBlocks.EventBus;
 using Csp.BuildingBlocks.Http;
 using Csp.BuildingBlocks.Redis;
@@ -15,7 +16,8 @@ namespace Csp.Funding.Storage;
 /// <c>programmes</c>, and <c>programme:{id}:partnerships</c>, the partnerships holding an allocation of the programme
 /// (the PCC's overview reads it). The list of funders is <c>funding:funders</c>.</para>
 /// <para>A partnership's records are under its tag, <c>funding:{p}:...</c>: <c>allocation:{programmeId}</c> + set
-/// <c>allocations</c>; its summary for the funder's view <c>allocation:{id}:summary</c> (rewritten in every transaction of the
+/// <c>allocations</c>, and <c>allocations:by-year</c>, the same ids scored by their financial year's first calendar year
+/// (written when the allocation is created: its year never changes), complete once <c>allocations:by-year:built</c> is set; its summary for the funder's view <c>allocation:{id}:summary</c> (rewritten in every transaction of the
 /// allocation); its spend entries <c>allocation:{id}:spend</c> (a list, appended in the allocation's transaction,
 /// read a page at a time); <c>action-allocations:{actionId}</c> (the allocations whose projects deliver an action, so an
 /// action event finds them without a scan); <c>completed-actions</c>. The partnerships with funding are
@@ -82,6 +84,34 @@ public sealed class FundingStore(AggregateWriter writer, RedisKeys keys, AuditLo
         return await writer.ReadManyAsync<Allocation>(ids.Select(id => AllocationKey(partnershipId, id)));
     }
 
+    /// <summary>
+    /// The partnership's allocations of one financial year, read from the year index: only that year's documents, however
+    /// many years the partnership has. A partnership whose allocations were stored before the index is indexed on its first
+    /// such read (each allocation's immutable year, added idempotently, then the marker; an allocation created meanwhile
+    /// adds itself), and answered after that.
+    /// </summary>
+    public async Task<IReadOnlyList<Versioned<Allocation>>> ListAllocationsAsync(string partnershipId, FinancialYear year)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var tx = Db.CreateTransaction();
+            tx.AddCondition(Condition.StringEqual(ByYearBuiltKey(partnershipId), "1"));
+            var ids = tx.SortedSetRangeByScoreAsync(ByYearKey(partnershipId), year.StartYear, year.StartYear);
+            if (await tx.ExecuteAsync())
+            {
+                var found = await writer.ReadManyAsync<Allocation>((await ids).Select(id => AllocationKey(partnershipId, (string)id!)));
+                return found.OrderBy(a => a.Value.Id, StringComparer.Ordinal).ToList();
+            }
+            if (attempt > 0) throw new InvalidOperationException($"The year index of {partnershipId}'s allocations was not built.");
+            var all = await ListAllocationsAsync(partnershipId);
+            var build = Db.CreateBatch();
+            var adds = all.Select(a => build.SortedSetAddAsync(ByYearKey(partnershipId), a.Value.Id, a.Value.Year.StartYear)).ToList();
+            build.Execute();
+            await Task.WhenAll(adds);
+            await Db.StringSetAsync(ByYearBuiltKey(partnershipId), "1");
+        }
+    }
+
     /// <summary>Every partnership's allocation of one programme: the funder's index, then every allocation in one pipelined
     /// round trip (one read per partnership, no scan of their records). Index members without an allocation (a first write
     /// that did not commit) are skipped.</summary>
@@ -125,7 +155,11 @@ public sealed class FundingStore(AggregateWriter writer, RedisKeys keys, AuditLo
         return await writer.SaveAsync(p, key, allocation, expectedVersion, entry, events, tx =>
         {
             foreach (var actionId in unlessCompleted ?? []) tx.AddCondition(WriteCondition.HashNotExists(CompletedActionsKey(p), actionId));
-            if (expectedVersion == 0) tx.SetAdd(keys.For(p, "allocations"), allocation.Id);
+            if (expectedVersion == 0)
+            {
+                tx.SetAdd(keys.For(p, "allocations"), allocation.Id);
+                tx.SortedSetAdd(ByYearKey(p), allocation.Id, allocation.Year.StartYear);
+            }
             tx.StringSet(SummaryKey(p, allocation.Id), StorageJson.Serialize(AllocationSummary.Of(allocation)));
             foreach (var actionId in allocation.Projects.SelectMany(x => x.Actions).Select(a => a.ActionId).Distinct())
                 tx.SetAdd(ActionAllocationsKey(p, actionId), allocation.Id);
@@ -179,6 +213,8 @@ public sealed class FundingStore(AggregateWriter writer, RedisKeys keys, AuditLo
     private string ProgrammeKey(string funderId, string id) => keys.For(FunderPartition(funderId), "programme", id);
     private string ProgrammePartnershipsKey(string funderId, string programmeId) => keys.For(FunderPartition(funderId), "programme", programmeId + ":partnerships");
     private string AllocationKey(string p, string id) => keys.For(p, "allocation", id);
+    private string ByYearKey(string p) => keys.For(p, "allocations:by-year");
+    private string ByYearBuiltKey(string p) => keys.For(p, "allocations:by-year:built");
     private string SpendKey(string p, string id) => keys.For(p, "allocation", id + ":spend");
     private string SummaryKey(string p, string id) => keys.For(p, "allocation", id + ":summary");
     private string ActionAllocationsKey(string p, long actionId) => keys.For(p, "action-allocations", actionId.ToString(CultureInfo.InvariantCulture));
